@@ -1,0 +1,110 @@
+package org.speechmoe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The convert and inspect commands, driven in-process: output, exit codes, one-line errors. */
+class CliTest {
+    static final Path MODEL = Path.of("..", "testdata", "fixtures", "aed_bn_swish_e16");
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = SpeechMoeCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Run convert(Path output, String dtype) {
+        return run("convert", "--config", MODEL.resolve("train.yaml").toString(),
+                "--checkpoint", MODEL.resolve("final.pt").toString(), "--units", MODEL.resolve("units.txt").toString(),
+                "--cmvn", MODEL.resolve("global_cmvn").toString(), "-o", output.toString(), "--dtype", dtype);
+    }
+
+    @Test
+    void convertThenInspectAndVerify() {
+        Path out = tmp.resolve("m.smoe");
+        Run c = convert(out, "q8");
+        assertEquals(0, c.exit, c.err);
+        assertTrue(c.out.contains("q8   size"), c.out);
+        assertTrue(c.out.contains("matrices stored as q8: relative RMS error"), c.out);
+        Run i = run("inspect", out.toString(), "--verify");
+        assertEquals(0, i.exit, i.err);
+        assertTrue(i.out.contains("moe.num_experts                  16"), i.out);
+        assertTrue(i.out.contains("blocks.0.feed_forward.experts.w_1.weight"), i.out);
+        assertTrue(i.out.contains("header checksum ok"), i.out);
+        assertTrue(i.out.matches("(?s).*all \\d+ tensor checksums match.*"), i.out);
+    }
+
+    @Test
+    void aDamagedTensorFailsVerification() throws IOException {
+        Path out = tmp.resolve("m.smoe");
+        assertEquals(0, convert(out, "f32").exit);
+        byte[] b = Files.readAllBytes(out);
+        b[b.length - 3] ^= 0x40;
+        Files.write(out, b);
+        Run i = run("inspect", out.toString(), "--verify");
+        assertEquals(SpeechMoeCli.EXIT_FAILED, i.exit);
+        assertTrue(i.out.contains("MISMATCH"), i.out);
+        assertEquals(1, i.err.lines().count(), i.err);
+        assertTrue(i.err.contains("1 of") && i.err.contains("fail their checksum"), i.err);
+    }
+
+    @Test
+    void userMistakesGiveOneLineAndAnExitCode() throws IOException {
+        Run missing = run("inspect", tmp.resolve("nope.smoe").toString());
+        assertEquals(SpeechMoeCli.EXIT_FAILED, missing.exit);
+        assertEquals("speechmoe: no such file: " + tmp.resolve("nope.smoe") + "\n", missing.err);
+
+        Path junk = Files.writeString(tmp.resolve("junk.smoe"), "hello, this is not a model at all; not at all....."
+                + "..................");
+        Run notModel = run("inspect", junk.toString());
+        assertEquals(SpeechMoeCli.EXIT_FAILED, notModel.exit);
+        assertEquals(1, notModel.err.lines().count(), notModel.err);
+        assertTrue(notModel.err.contains("not a .smoe model file"), notModel.err);
+
+        Run badFlag = run("convert", "--dtype", "q4");
+        assertEquals(SpeechMoeCli.EXIT_USAGE, badFlag.exit);
+        assertEquals(1, badFlag.err.lines().count(), badFlag.err);
+        assertTrue(badFlag.err.contains("see speechmoe convert --help"), badFlag.err);
+
+        Run badDtype = convert(tmp.resolve("x.smoe"), "q4");
+        assertEquals(SpeechMoeCli.EXIT_USAGE, badDtype.exit);
+        assertTrue(badDtype.err.contains("'q4' is not one of f32, f16, bf16, q8"), badDtype.err);
+
+        Run none = run();
+        assertEquals(SpeechMoeCli.EXIT_USAGE, none.exit);
+        assertTrue(none.err.contains("a command is required"), none.err);
+
+        Run unknown = run("transcribee");
+        assertEquals(SpeechMoeCli.EXIT_USAGE, unknown.exit);
+        assertEquals(1, unknown.err.lines().count(), unknown.err);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String cmd : new String[] {"convert", "inspect"}) {
+            Run h = run(cmd, "--help");
+            assertEquals(0, h.exit);
+            assertTrue(h.out.startsWith("Usage: speechmoe " + cmd), h.out);
+        }
+        assertTrue(run("--help").out.contains("convert"));
+    }
+}
