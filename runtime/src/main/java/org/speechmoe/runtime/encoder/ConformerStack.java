@@ -1,0 +1,60 @@
+package org.speechmoe.runtime.encoder;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.speechmoe.format.graph.EncoderConfig;
+import org.speechmoe.format.graph.FeatureConfig;
+import org.speechmoe.format.graph.MoeConfig;
+import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.model.ModelWeights;
+import org.speechmoe.runtime.moe.Routing;
+
+/**
+ * Subsampling, positional encoding, the blocks and {@code after_norm}: the body shared by the embedding network
+ * (dense blocks) and the main encoder (MoE blocks).
+ */
+final class ConformerStack {
+    private final String traceName;
+    private final int d;
+    private final Subsampling subsampling;
+    private final List<ConformerBlock> blocks = new ArrayList<>();
+    private final LayerNorm afterNorm;
+
+    ConformerStack(ModelWeights w, String prefix, EncoderConfig c, FeatureConfig f, MoeConfig moe, int embedDim) {
+        traceName = prefix.replace(".", "_");
+        d = c.attentionDim();
+        subsampling = new Subsampling(w, prefix, d, f.numMelBins());
+        for (int i = 0; i < c.numBlocks(); i++) {
+            blocks.add(new ConformerBlock(w, prefix + "blocks." + i + ".", c, moe, embedDim));
+        }
+        afterNorm = new LayerNorm(w.floats(prefix + "after_norm.weight"), w.floats(prefix + "after_norm.bias"),
+                LayerNorm.ENCODER_EPS);
+    }
+
+    int dim() {
+        return d;
+    }
+
+    /**
+     * Runs the stack on {@code frames × bins} features; {@code embedding} feeds the routers of MoE blocks (null for
+     * the embedding network). Adds each MoE block's routing to {@code routings}.
+     */
+    float[] forward(Backend backend, float[] feats, int frames, float[] embedding, EncoderTrace trace,
+                    List<Routing> routings) {
+        int t = Subsampling.outputFrames(frames);
+        float[] x = subsampling.forward(backend, feats, frames);
+        trace.record(traceName + "subsampling", x, t, d);
+        RelPositionEncoding.scaleInput(x, d);
+        float[] pe = RelPositionEncoding.table(t, d);
+        for (int i = 0; i < blocks.size(); i++) {
+            Routing r = blocks.get(i).forward(backend, x, t, pe, embedding);
+            trace.record(traceName + "block_" + i, x, t, d);
+            if (r != null) {
+                trace.record("router_probs_" + i, r.probabilities(), t, r.numExperts());
+                routings.add(r);
+            }
+        }
+        afterNorm.apply(x, t, x);
+        return x;
+    }
+}

@@ -1,0 +1,62 @@
+package org.speechmoe.runtime.encoder;
+
+import org.speechmoe.format.graph.EncoderConfig;
+import org.speechmoe.runtime.backend.Activation;
+import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.backend.Epilogue;
+import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.model.ModelWeights;
+
+/**
+ * The Conformer convolution module: pointwise conv to 2d channels, GLU, depthwise conv over time, norm, activation,
+ * pointwise conv back to d; its output is added to the residual stream.
+ */
+final class ConvolutionModule {
+    private final int d;
+    private final int kernelSize;
+    private final Matrix pointwise1;
+    private final float[] pointwise1Bias;
+    private final float[] depthwise;
+    private final float[] depthwiseBias;
+    private final Norm norm;
+    private final Activation activation;
+    private final Matrix pointwise2;
+    private final float[] pointwise2Bias;
+
+    ConvolutionModule(ModelWeights w, String prefix, EncoderConfig config, Activation activation) {
+        String p = prefix + "conv_module.";
+        d = config.attentionDim();
+        kernelSize = config.cnnModuleKernel();
+        pointwise1 = w.matrix(p + "pointwise_conv1.weight");
+        pointwise1Bias = w.floats(p + "pointwise_conv1.bias");
+        depthwise = w.floats(p + "depthwise_conv.weight");
+        depthwiseBias = w.floats(p + "depthwise_conv.bias");
+        norm = config.cnnModuleNorm() == EncoderConfig.ConvNorm.BATCH_NORM
+                ? new BatchNorm(w.floats(p + "norm.weight"), w.floats(p + "norm.bias"), w.floats(p + "norm.running_mean"),
+                        w.floats(p + "norm.running_var"))
+                : new LayerNorm(w.floats(p + "norm.weight"), w.floats(p + "norm.bias"), LayerNorm.CONV_EPS);
+        this.activation = activation;
+        pointwise2 = w.matrix(p + "pointwise_conv2.weight");
+        pointwise2Bias = w.floats(p + "pointwise_conv2.bias");
+    }
+
+    void addTo(Backend backend, float[] y, int frames, float[] x) {
+        float[] doubled = new float[frames * 2 * d];
+        backend.matmul(y, frames, pointwise1, doubled, Epilogue.store(pointwise1Bias, Activation.NONE));
+        float[] gated = new float[frames * d];
+        for (int t = 0; t < frames; t++) {
+            for (int c = 0; c < d; c++) {
+                float a = doubled[t * 2 * d + c];
+                float b = doubled[t * 2 * d + d + c];
+                gated[t * d + c] = a * (float) (1.0 / (1.0 + Math.exp(-b)));
+            }
+        }
+        float[] conv = new float[frames * d];
+        backend.depthwiseConv(gated, frames, d, depthwise, kernelSize, depthwiseBias, conv);
+        norm.apply(conv, frames, conv);
+        for (int i = 0; i < conv.length; i++) {
+            conv[i] = activation.apply(conv[i]);
+        }
+        backend.matmul(conv, frames, pointwise2, x, Epilogue.addScaled(pointwise2Bias, 1f));
+    }
+}

@@ -1,0 +1,7 @@
+package org.speechmoe.runtime.encoder;
+
+/** A per-frame normalization over the channels of {@code frames × channels} activations. */
+interface Norm {
+    /** Normalizes {@code x} into {@code out} (which may be {@code x}). */
+    void apply(float[] x, int frames, float[] out);
+}

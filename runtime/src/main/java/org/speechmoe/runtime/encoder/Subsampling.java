@@ -1,0 +1,97 @@
+package org.speechmoe.runtime.encoder;
+
+import org.speechmoe.runtime.backend.Activation;
+import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.backend.Epilogue;
+import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.model.ModelWeights;
+
+/**
+ * 4x {@code conv2d} subsampling: Conv2d(1→d, 3x3, stride 2), ReLU, Conv2d(d→d, 3x3, stride 2), ReLU, then a Linear over
+ * each output frame's channels × frequencies (channel-major). Both convolutions run as matrix multiplies over
+ * im2col patches, so they use the backend's GEMM.
+ */
+final class Subsampling {
+    /** Output frames computed per pass of the second convolution: bounds the im2col buffer, not the audio length. */
+    private static final int FRAMES_PER_CHUNK = 16;
+
+    private final int d;
+    private final int bins;
+    private final Matrix conv0;
+    private final float[] conv0Bias;
+    private final Matrix conv2;
+    private final float[] conv2Bias;
+    private final Matrix out;
+    private final float[] outBias;
+
+    Subsampling(ModelWeights w, String prefix, int d, int bins) {
+        this.d = d;
+        this.bins = bins;
+        conv0 = w.matrix(prefix + "subsampling.conv.0.weight");
+        conv0Bias = w.floats(prefix + "subsampling.conv.0.bias");
+        conv2 = w.matrix(prefix + "subsampling.conv.2.weight");
+        conv2Bias = w.floats(prefix + "subsampling.conv.2.bias");
+        out = w.matrix(prefix + "subsampling.out.0.weight");
+        outBias = w.floats(prefix + "subsampling.out.0.bias");
+    }
+
+    /** Frames out for {@code frames} in: each 3x3 stride-2 convolution maps n to (n - 1) / 2. */
+    static int outputFrames(int frames) {
+        return frames < 7 ? 0 : ((frames - 1) / 2 - 1) / 2;
+    }
+
+    /** {@code feats} is {@code frames × bins}; returns {@code outputFrames(frames) × d}, before any scaling. */
+    float[] forward(Backend backend, float[] feats, int frames) {
+        int t1 = (frames - 1) / 2;
+        int f1 = (bins - 1) / 2;
+        int t2 = outputFrames(frames);
+        int f2 = (f1 - 1) / 2;
+        // first convolution: one im2col row of 9 values per (time, frequency) position, channels last
+        float[] patches = new float[t1 * f1 * 9];
+        for (int t = 0; t < t1; t++) {
+            for (int f = 0; f < f1; f++) {
+                int row = (t * f1 + f) * 9;
+                for (int kh = 0; kh < 3; kh++) {
+                    for (int kw = 0; kw < 3; kw++) {
+                        patches[row + kh * 3 + kw] = feats[(2 * t + kh) * bins + 2 * f + kw];
+                    }
+                }
+            }
+        }
+        float[] h1 = new float[t1 * f1 * d];
+        backend.matmul(patches, t1 * f1, conv0, h1, Epilogue.store(conv0Bias, Activation.RELU));
+
+        float[] result = new float[t2 * d];
+        int chunk = Math.min(FRAMES_PER_CHUNK, Math.max(t2, 1));
+        float[] cols = new float[chunk * f2 * 9 * d];
+        float[] h2 = new float[chunk * f2 * d];
+        float[] flat = new float[chunk * d * f2];
+        for (int start = 0; start < t2; start += chunk) {
+            int n = Math.min(chunk, t2 - start);
+            // second convolution's patches: column (cin, kh, kw) = cin·9 + kh·3 + kw, as the weight is stored
+            for (int t = 0; t < n; t++) {
+                for (int f = 0; f < f2; f++) {
+                    int row = (t * f2 + f) * 9 * d;
+                    for (int kh = 0; kh < 3; kh++) {
+                        for (int kw = 0; kw < 3; kw++) {
+                            int src = ((2 * (start + t) + kh) * f1 + 2 * f + kw) * d;
+                            for (int c = 0; c < d; c++) {
+                                cols[row + c * 9 + kh * 3 + kw] = h1[src + c];
+                            }
+                        }
+                    }
+                }
+            }
+            backend.matmul(cols, n * f2, conv2, h2, Epilogue.store(conv2Bias, Activation.RELU));
+            for (int t = 0; t < n; t++) {
+                for (int f = 0; f < f2; f++) {
+                    for (int c = 0; c < d; c++) {
+                        flat[t * d * f2 + c * f2 + f] = h2[(t * f2 + f) * d + c];
+                    }
+                }
+            }
+            backend.matmul(flat, 0, n, out, result, start * d, Epilogue.store(outBias, Activation.NONE));
+        }
+        return result;
+    }
+}
