@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
  * stack traces.
  */
 @Command(name = "speechmoe", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Pure-Java SpeechMoE speech recognition: convert and inspect models.",
-        subcommands = {ConvertCommand.class, InspectCommand.class, CommandLine.HelpCommand.class})
+        description = "Pure-Java SpeechMoE speech recognition: convert and inspect models, compute log-probabilities.",
+        subcommands = {ConvertCommand.class, InspectCommand.class, LogitsCommand.class, CommandLine.HelpCommand.class})
 public final class SpeechMoeCli implements Runnable {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
@@ -24,7 +24,7 @@ public final class SpeechMoeCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (convert, inspect)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (convert, inspect, logits)");
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package org.speechmoe.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.speechmoe.runtime.io.Npy;
 import picocli.CommandLine;
 
 /** The convert and inspect commands, driven in-process: output, exit codes, one-line errors. */
@@ -99,8 +101,35 @@ class CliTest {
     }
 
     @Test
+    void logitsAndRoutesMatchTheReference() throws IOException {
+        Path model = tmp.resolve("m.smoe");
+        assertEquals(0, convert(model, "f32").exit);
+        Path wav = MODEL.getParent().getParent().resolve("wav").resolve("vowels.wav");
+        Path logp = tmp.resolve("logp.npy");
+        Path routes = tmp.resolve("routes.npy");
+        Run r = run("logits", "-m", model.toString(), "--out", logp.toString(), "--routes", routes.toString(),
+                wav.toString());
+        assertEquals(0, r.exit, r.err);
+        Npy.Array got = Npy.read(logp);
+        Npy.Array want = Npy.read(MODEL.resolve("vowels").resolve("logp.npy"));
+        assertArrayEquals(want.shape(), got.shape());
+        for (int i = 0; i < want.data().length; i++) {
+            assertEquals(want.data()[i], got.data()[i], 1e-3f);
+        }
+        assertArrayEquals(Npy.read(MODEL.resolve("vowels").resolve("routes.npy")).ints(), Npy.read(routes).ints());
+        assertArrayEquals(new int[] {2, want.shape()[0]}, Npy.read(routes).shape());
+
+        Run bad = run("logits", "-m", model.toString(), "--out", logp.toString(), "--backend", "gpu", wav.toString());
+        assertEquals(SpeechMoeCli.EXIT_USAGE, bad.exit);
+        assertTrue(bad.err.contains("backend must be auto, vector or scalar"), bad.err);
+        Run notWav = run("logits", "-m", model.toString(), "--out", logp.toString(), model.toString());
+        assertEquals(SpeechMoeCli.EXIT_FAILED, notWav.exit);
+        assertEquals(1, notWav.err.lines().count(), notWav.err);
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"convert", "inspect"}) {
+        for (String cmd : new String[] {"convert", "inspect", "logits"}) {
             Run h = run(cmd, "--help");
             assertEquals(0, h.exit);
             assertTrue(h.out.startsWith("Usage: speechmoe " + cmd), h.out);

@@ -18,6 +18,7 @@ import org.speechmoe.format.SmoeFile;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.runtime.ReferenceFixtures;
 import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.backend.Backends;
 import org.speechmoe.runtime.backend.ScalarBackend;
 import org.speechmoe.runtime.io.Npy;
 import org.speechmoe.runtime.model.ModelWeights;
@@ -36,7 +37,7 @@ class EncoderReferenceTest {
     }
 
     static List<Backend> backends() {
-        return List.of(new ScalarBackend());
+        return List.of(new ScalarBackend(), Backends.named("vector", 2));
     }
 
     @ParameterizedTest

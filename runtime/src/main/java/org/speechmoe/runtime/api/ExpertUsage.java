@@ -1,0 +1,16 @@
+package org.speechmoe.runtime.api;
+
+import java.util.List;
+
+/**
+ * How one MoE block routed an utterance.
+ *
+ * @param block           the block's index in the main encoder
+ * @param framesPerExpert output frames each expert computed
+ * @param meanGate        the mean router probability of the chosen experts (1: certain; 1/E: undecided)
+ */
+public record ExpertUsage(int block, List<Integer> framesPerExpert, double meanGate) {
+    public ExpertUsage {
+        framesPerExpert = List.copyOf(framesPerExpert);
+    }
+}

@@ -1,0 +1,11 @@
+package org.speechmoe.runtime.api;
+
+/**
+ * The encoder's raw output for one recording, for comparison with other implementations.
+ *
+ * @param logProbs CTC log-probabilities, {@code frames × vocab}, row-major
+ * @param routes   {@code blocks × frames}: the expert each MoE block chose for each output frame
+ * @param gates    {@code blocks × frames}: the router probability of that expert
+ */
+public record Logits(float[] logProbs, int frames, int vocab, int[] routes, float[] gates, int blocks) {
+}

@@ -1,0 +1,117 @@
+package org.speechmoe.runtime.api;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.speechmoe.runtime.audio.Resampler;
+import org.speechmoe.runtime.audio.Samples;
+import org.speechmoe.runtime.audio.WavReader;
+import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.backend.Backends;
+import org.speechmoe.runtime.decoder.CtcGreedy;
+import org.speechmoe.runtime.decoder.CtcPrefixBeamSearch;
+import org.speechmoe.runtime.decoder.DecodedText;
+import org.speechmoe.runtime.decoder.EmittedToken;
+import org.speechmoe.runtime.decoder.LogProbs;
+import org.speechmoe.runtime.encoder.Encoder;
+import org.speechmoe.runtime.encoder.EncoderTrace;
+import org.speechmoe.runtime.features.Features;
+import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.moe.Routing;
+import org.speechmoe.runtime.moe.RoutingStats;
+
+/**
+ * Turns audio into text with a shared {@link SpeechMoeModel}. Not thread-safe: use one per thread. Cheap to create;
+ * closing it only marks it unusable (the model owns the file).
+ */
+public final class Recognizer implements AutoCloseable {
+    /** Beam search looks at this many of each frame's most probable tokens per prefix it keeps. */
+    private static final int TOKENS_PER_FRAME_PER_BEAM = 4;
+
+    private final SpeechMoeModel model;
+    private final RecognizerOptions options;
+    private final Backend backend;
+    private final CtcPrefixBeamSearch beamSearch;
+    private boolean closed;
+
+    public Recognizer(SpeechMoeModel model, RecognizerOptions options) {
+        this.model = model;
+        this.options = options;
+        this.backend = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
+                : Backends.named(options.backend(), options.threads());
+        this.beamSearch = options.beamWidth() == 1 ? null : new CtcPrefixBeamSearch(options.beamWidth(),
+                Math.max(16, TOKENS_PER_FRAME_PER_BEAM * options.beamWidth()), Float.NEGATIVE_INFINITY);
+    }
+
+    public RecognizerOptions options() {
+        return options;
+    }
+
+    public Transcript transcribe(Path audioFile) throws IOException {
+        return transcribe(WavReader.read(audioFile));
+    }
+
+    /** Mono samples in [-1, 1] at any sample rate (resampled to the model's). */
+    public Transcript transcribe(float[] samples, int sampleRate) {
+        return transcribe(new Samples(samples, sampleRate));
+    }
+
+    /** 16-bit PCM at any sample rate. */
+    public Transcript transcribe(short[] pcm, int sampleRate) {
+        float[] samples = new float[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            samples[i] = pcm[i] / 32768f;
+        }
+        return transcribe(samples, sampleRate);
+    }
+
+    public Transcript transcribe(Samples audio) {
+        long start = System.nanoTime();
+        Encoder.Output out = encode(audio);
+        LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
+        List<EmittedToken> best = beamSearch == null ? CtcGreedy.decode(logProbs)
+                : beamSearch.search(logProbs).stream().findFirst().map(h -> h.tokens()).orElse(List.of());
+        DecodedText text = DecodedText.of(best, model.tokens(), model.timing(), audio.seconds());
+        List<ExpertUsage> usage = new ArrayList<>();
+        for (int b = 0; b < out.routings().size(); b++) {
+            RoutingStats s = RoutingStats.of(out.routings().get(b));
+            List<Integer> counts = new ArrayList<>();
+            for (int c : s.framesPerExpert()) {
+                counts.add(c);
+            }
+            usage.add(new ExpertUsage(b, counts, s.meanGate()));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Transcript(text.text(), text.words(), text.tokens(), usage, audio.seconds(), seconds);
+    }
+
+    /** The log-probabilities and routes of one recording, without decoding. */
+    public Logits logits(Samples audio) {
+        Encoder.Output out = encode(audio);
+        int blocks = out.routings().size();
+        int[] routes = new int[blocks * out.frames()];
+        float[] gates = new float[blocks * out.frames()];
+        for (int b = 0; b < blocks; b++) {
+            Routing r = out.routings().get(b);
+            System.arraycopy(r.experts(), 0, routes, b * out.frames(), out.frames());
+            System.arraycopy(r.gates(), 0, gates, b * out.frames(), out.frames());
+        }
+        return new Logits(out.logProbs(), out.frames(), out.vocab(), routes, gates, blocks);
+    }
+
+    private Encoder.Output encode(Samples audio) {
+        if (closed) {
+            throw new IllegalStateException("this recognizer is closed");
+        }
+        Samples resampled = Resampler.resample(audio, model.fbank().sampleRate());
+        Features feats = model.fbank().compute(resampled);
+        model.cmvn().applyInPlace(feats);
+        return model.encoder().forward(backend, feats.data(), feats.frames(), EncoderTrace.NONE);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,44 @@
+package org.speechmoe.runtime.api;
+
+/**
+ * How a recognizer decodes. Immutable; start from {@link #defaults()} and change what you need:
+ * {@code RecognizerOptions.defaults().withBeamWidth(8)}.
+ *
+ * @param beamWidth 1 decodes greedily (fastest); more runs CTC prefix beam search with that many prefixes
+ * @param threads   threads of the matrix kernels for this recognizer
+ * @param backend   the kernels: {@code auto} (the vector backend when the JVM has {@code jdk.incubator.vector}),
+ *                  {@code vector} or {@code scalar} (the plain-Java specification, for checking results)
+ */
+public record RecognizerOptions(int beamWidth, int threads, String backend) {
+    public static final int DEFAULT_BEAM_WIDTH = 1;
+    public static final String AUTO = "auto";
+
+    public RecognizerOptions {
+        if (beamWidth < 1) {
+            throw new IllegalArgumentException("beam width must be at least 1, got " + beamWidth);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (!backend.equals(AUTO) && !backend.equals("vector") && !backend.equals("scalar")) {
+            throw new IllegalArgumentException("backend must be auto, vector or scalar, got " + backend);
+        }
+    }
+
+    /** Greedy decoding on every available processor. */
+    public static RecognizerOptions defaults() {
+        return new RecognizerOptions(DEFAULT_BEAM_WIDTH, Runtime.getRuntime().availableProcessors(), AUTO);
+    }
+
+    public RecognizerOptions withBeamWidth(int beamWidth) {
+        return new RecognizerOptions(beamWidth, threads, backend);
+    }
+
+    public RecognizerOptions withThreads(int threads) {
+        return new RecognizerOptions(beamWidth, threads, backend);
+    }
+
+    public RecognizerOptions withBackend(String backend) {
+        return new RecognizerOptions(beamWidth, threads, backend);
+    }
+}

@@ -1,0 +1,27 @@
+package org.speechmoe.runtime.api;
+
+import java.util.List;
+
+/**
+ * What a recognizer heard in one recording.
+ *
+ * @param text           the words joined by single spaces
+ * @param words          words with start/end seconds and a confidence
+ * @param tokens         the vocabulary pieces behind the words, with their times
+ * @param expertUsage    per MoE block, how its router spread the frames over the experts
+ * @param audioSeconds   duration of the audio
+ * @param computeSeconds wall-clock time spent recognizing it (features, encoder, decoding)
+ */
+public record Transcript(String text, List<Word> words, List<Token> tokens, List<ExpertUsage> expertUsage,
+                         double audioSeconds, double computeSeconds) {
+    public Transcript {
+        words = List.copyOf(words);
+        tokens = List.copyOf(tokens);
+        expertUsage = List.copyOf(expertUsage);
+    }
+
+    /** Compute time per second of audio: below 1 is faster than real time. */
+    public double realtimeFactor() {
+        return audioSeconds == 0 ? 0 : computeSeconds / audioSeconds;
+    }
+}

@@ -1,0 +1,99 @@
+package org.speechmoe.runtime.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.speechmoe.format.ModelFormatException;
+import org.speechmoe.format.SmoeFile;
+import org.speechmoe.format.graph.FeatureConfig;
+import org.speechmoe.format.graph.GraphConfig;
+import org.speechmoe.format.graph.GraphTensors;
+import org.speechmoe.runtime.api.Recognizer;
+import org.speechmoe.runtime.api.RecognizerOptions;
+import org.speechmoe.runtime.decoder.FrameTiming;
+import org.speechmoe.runtime.encoder.Encoder;
+import org.speechmoe.runtime.features.Cmvn;
+import org.speechmoe.runtime.features.FbankExtractor;
+
+/**
+ * A SpeechMoE model opened from a {@code .smoe} file: loaded once, immutable, shared by any number of threads. The
+ * weights stay in the memory-mapped file. Create one {@link Recognizer} per thread; they are cheap. Closing the model
+ * unmaps the file: recognizers must not be used after that.
+ */
+public final class SpeechMoeModel implements AutoCloseable {
+    private final SmoeFile file;
+    private final GraphConfig config;
+    private final Encoder encoder;
+    private final FbankExtractor fbank;
+    private final Cmvn cmvn;
+    private final FrameTiming timing;
+
+    private SpeechMoeModel(SmoeFile file, GraphConfig config, ModelWeights weights) {
+        this.file = file;
+        this.config = config;
+        this.encoder = new Encoder(weights, config);
+        FeatureConfig f = config.features();
+        this.fbank = new FbankExtractor(f.sampleRate(), f.numMelBins(), f.frameLengthMs(), f.frameShiftMs());
+        this.cmvn = new Cmvn(weights.floats(GraphTensors.CMVN_MEAN), weights.floats(GraphTensors.CMVN_ISTD));
+        // conv2d 4x subsampling: two 3x3 stride-2 convolutions, each output frame sees 7 feature frames
+        this.timing = new FrameTiming(f.frameShiftMs() / 1000, f.frameLengthMs() / 1000, 4, 7);
+    }
+
+    /**
+     * Opens and checks a model file: header checksum, metadata, and every tensor the graph needs.
+     *
+     * @throws ModelFormatException when the file is not a usable model; the message names the problem
+     */
+    public static SpeechMoeModel open(Path path) throws IOException {
+        SmoeFile file = SmoeFile.open(path);
+        try {
+            GraphConfig config = GraphConfig.fromMetadata(file.metadata(), path.toString());
+            return new SpeechMoeModel(file, config, ModelWeights.check(file, config));
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public Recognizer newRecognizer() {
+        return newRecognizer(RecognizerOptions.defaults());
+    }
+
+    public Recognizer newRecognizer(RecognizerOptions options) {
+        return new Recognizer(this, options);
+    }
+
+    public Path path() {
+        return file.path();
+    }
+
+    public GraphConfig config() {
+        return config;
+    }
+
+    /** The vocabulary by token id; {@code <blank>} is 0. */
+    public List<String> tokens() {
+        return config.tokens();
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    public FbankExtractor fbank() {
+        return fbank;
+    }
+
+    public Cmvn cmvn() {
+        return cmvn;
+    }
+
+    public FrameTiming timing() {
+        return timing;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}
