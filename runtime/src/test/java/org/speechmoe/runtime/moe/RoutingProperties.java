@@ -26,6 +26,21 @@ class RoutingProperties {
         return new ScalarBackend();
     }
 
+    /**
+     * How far results may move when the same frames are computed in another grouping: 0 for the scalar backend,
+     * whose every output is one sum in a fixed order; a faster backend may tile rows differently by row count.
+     */
+    float regroupingTolerance() {
+        return 0f;
+    }
+
+    private void assertClose(float[] want, float[] got) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], regroupingTolerance() * (1 + Math.abs(want[i])), "at " + i);
+        }
+    }
+
     @Provide
     Arbitrary<RandomMoe> layers() {
         return Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(1, 9),
@@ -113,7 +128,9 @@ class RoutingProperties {
         for (int i = 0; i < m.frames(); i++) {
             assertEquals(routes[order[i]], routesP[i]);
             for (int o = 0; o < m.dim(); o++) {
-                assertEquals(out[order[i] * m.dim() + o], outP[i * m.dim() + o], 0f, "frames are independent");
+                float want = out[order[i] * m.dim() + o];
+                assertEquals(want, outP[i * m.dim() + o], regroupingTolerance() * (1 + Math.abs(want)),
+                        "frames are independent");
             }
         }
     }
@@ -132,7 +149,8 @@ class RoutingProperties {
             // ties may resolve to another label after renaming; only the probability decides
             if (routesP[t] == perm[routes[t]]) {
                 for (int o = 0; o < m.dim(); o++) {
-                    assertEquals(out[t * m.dim() + o], outP[t * m.dim() + o], 1e-6f * (1 + Math.abs(out[t * m.dim() + o])));
+                    float want = out[t * m.dim() + o];
+                    assertEquals(want, outP[t * m.dim() + o], Math.max(1e-6f, regroupingTolerance()) * (1 + Math.abs(want)));
                 }
             }
         }
@@ -155,7 +173,7 @@ class RoutingProperties {
         RandomMoe poisoned = new RandomMoe(m.experts(), m.embedDim(), m.dim(), m.hidden(), m.frames(),
                 m.routerWeights(), m.routerBias(), w1, m.b1(), w2, m.b2(), m.activation(), m.scale(), m.keep(),
                 m.embedding(), m.y());
-        assertArrayEquals(out, run(backend(), poisoned, new float[m.frames() * m.dim()]));
+        assertArrayEquals(out, run(backend(), poisoned, new float[m.frames() * m.dim()]), "idle experts were read");
     }
 
     @Property(tries = 100)
@@ -169,7 +187,7 @@ class RoutingProperties {
         float[] joined = new float[together.length];
         System.arraycopy(a, 0, joined, 0, a.length);
         System.arraycopy(b, 0, joined, a.length, b.length);
-        assertArrayEquals(together, joined);
+        assertClose(together, joined);
     }
 
     private static RandomMoe slice(RandomMoe m, int from, int to) {
