@@ -2,8 +2,10 @@ package org.speechmoe.runtime.api;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import javax.sound.sampled.AudioInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.speechmoe.runtime.audio.JavaSoundAudio;
 import org.speechmoe.runtime.audio.Resampler;
 import org.speechmoe.runtime.audio.Samples;
 import org.speechmoe.runtime.audio.WavReader;
@@ -50,6 +52,14 @@ public final class Recognizer implements AutoCloseable {
 
     public Transcript transcribe(Path audioFile) throws IOException {
         return transcribe(WavReader.read(audioFile));
+    }
+
+    /**
+     * Audio from Java Sound, e.g. {@code AudioSystem.getAudioInputStream(file)} or a microphone line's stream read to
+     * its end: signed or unsigned PCM of 8 to 32 bits, or float, either byte order, any channels and rate.
+     */
+    public Transcript transcribe(AudioInputStream stream) throws IOException {
+        return transcribe(JavaSoundAudio.read(stream));
     }
 
     /** Mono samples in [-1, 1] at any sample rate (resampled to the model's). */

@@ -145,7 +145,7 @@ public final class Resampler {
         }
 
         private static double sinc(double x) {
-            return x == 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+            return x == 0 ? 1 : StrictMath.sin(Math.PI * x) / (Math.PI * x);
         }
 
         /** The modified Bessel function of the first kind, order 0, by its power series. */

@@ -18,7 +18,7 @@ public enum Activation {
     SWISH {
         @Override
         public float apply(float x) {
-            return x * (float) (1.0 / (1.0 + Math.exp(-x)));
+            return x * (float) (1.0 / (1.0 + StrictMath.exp(-x)));
         }
     };
 

@@ -53,7 +53,7 @@ public final class ScalarBackend implements Backend {
                 }
                 float sum = 0f;
                 for (int s = 0; s < frames; s++) {
-                    scores[s] = (float) Math.exp(scores[s] - max);
+                    scores[s] = (float) StrictMath.exp(scores[s] - max);
                     sum += scores[s];
                 }
                 for (int j = 0; j < dk; j++) {

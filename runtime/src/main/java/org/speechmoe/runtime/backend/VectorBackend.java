@@ -571,12 +571,12 @@ public final class VectorBackend implements Backend {
             a31 = v.fma(b1, a31);
             a32 = v.fma(b2, a32);
         }
-        float s00 = a00.reduceLanes(VectorOperators.ADD), s01 = a01.reduceLanes(VectorOperators.ADD);
-        float s02 = a02.reduceLanes(VectorOperators.ADD), s10 = a10.reduceLanes(VectorOperators.ADD);
-        float s11 = a11.reduceLanes(VectorOperators.ADD), s12 = a12.reduceLanes(VectorOperators.ADD);
-        float s20 = a20.reduceLanes(VectorOperators.ADD), s21 = a21.reduceLanes(VectorOperators.ADD);
-        float s22 = a22.reduceLanes(VectorOperators.ADD), s30 = a30.reduceLanes(VectorOperators.ADD);
-        float s31 = a31.reduceLanes(VectorOperators.ADD), s32 = a32.reduceLanes(VectorOperators.ADD);
+        float s00 = VectorMath.sum(a00), s01 = VectorMath.sum(a01);
+        float s02 = VectorMath.sum(a02), s10 = VectorMath.sum(a10);
+        float s11 = VectorMath.sum(a11), s12 = VectorMath.sum(a12);
+        float s20 = VectorMath.sum(a20), s21 = VectorMath.sum(a21);
+        float s22 = VectorMath.sum(a22), s30 = VectorMath.sum(a30);
+        float s31 = VectorMath.sum(a31), s32 = VectorMath.sum(a32);
         for (int k = bound; k < in; k++) {
             float b0 = block[w0 + k], b1 = block[w1 + k], b2 = block[w2 + k];
             float v = x[x0 + k];
@@ -622,9 +622,9 @@ public final class VectorBackend implements Backend {
             a1 = v.fma(FloatVector.fromArray(FS, block, w1 + k), a1);
             a2 = v.fma(FloatVector.fromArray(FS, block, w2 + k), a2);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s0 = VectorMath.sum(a0);
+        float s1 = VectorMath.sum(a1);
+        float s2 = VectorMath.sum(a2);
         for (int k = bound; k < in; k++) {
             float v = x[xa + k];
             s0 += v * block[w0 + k];
@@ -664,7 +664,7 @@ public final class VectorBackend implements Backend {
         return switch (a) {
             case NONE -> v;
             case RELU -> v.max(0f);
-            case SWISH -> v.mul(ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f)));
+            case SWISH -> v.mul(ONE.div(VectorMath.exp(v.neg()).add(1f)));
         };
     }
 
@@ -868,12 +868,11 @@ public final class VectorBackend implements Backend {
                 float max = m.reduceLanes(VectorOperators.MAX);
                 FloatVector sum = FloatVector.zero(FS);
                 for (int sv = 0; sv < stride; sv += L) {
-                    FloatVector e = FloatVector.fromArray(FS, scores, base + sv).sub(max)
-                            .lanewise(VectorOperators.EXP);
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(FS, scores, base + sv).sub(max));
                     e.intoArray(scores, base + sv);
                     sum = sum.add(e);
                 }
-                sums[i] = sum.reduceLanes(VectorOperators.ADD);
+                sums[i] = VectorMath.sum(sum);
             }
             // out_t = Σ_s e[t, s] · v_s / sum_t, PR columns of d_k at a time
             int j = 0;

@@ -21,14 +21,14 @@ public final class CtcGreedy {
                 continue;
             }
             if (runToken > LogProbs.BLANK) {
-                out.add(new EmittedToken(runToken, runStart, t - 1, (float) Math.exp(runPeak)));
+                out.add(new EmittedToken(runToken, runStart, t - 1, (float) StrictMath.exp(runPeak)));
             }
             runToken = best;
             runStart = t;
             runPeak = logProb;
         }
         if (runToken > LogProbs.BLANK) {
-            out.add(new EmittedToken(runToken, runStart, logProbs.frames() - 1, (float) Math.exp(runPeak)));
+            out.add(new EmittedToken(runToken, runStart, logProbs.frames() - 1, (float) StrictMath.exp(runPeak)));
         }
         return out;
     }

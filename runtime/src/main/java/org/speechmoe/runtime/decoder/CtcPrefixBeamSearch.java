@@ -76,7 +76,7 @@ public final class CtcPrefixBeamSearch {
         if (b == NEG_INF) {
             return a;
         }
-        return Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)));
+        return Math.max(a, b) + Math.log1p(StrictMath.exp(-Math.abs(a - b)));
     }
 
     /** Orders by total; equal totals by key, so the same input always gives the same beam. */

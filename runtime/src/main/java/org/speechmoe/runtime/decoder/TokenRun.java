@@ -38,7 +38,7 @@ final class TokenRun {
     static List<EmittedToken> tokens(TokenRun last) {
         List<EmittedToken> out = new ArrayList<>();
         for (TokenRun r = last; r != null; r = r.previous) {
-            out.add(new EmittedToken(r.token, r.firstFrame, r.lastFrame, (float) Math.exp(r.peakLogProb)));
+            out.add(new EmittedToken(r.token, r.firstFrame, r.lastFrame, (float) StrictMath.exp(r.peakLogProb)));
         }
         Collections.reverse(out);
         return out;

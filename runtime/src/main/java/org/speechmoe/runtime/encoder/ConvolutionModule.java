@@ -48,7 +48,7 @@ final class ConvolutionModule {
             for (int c = 0; c < d; c++) {
                 float a = doubled[t * 2 * d + c];
                 float b = doubled[t * 2 * d + d + c];
-                gated[t * d + c] = a * (float) (1.0 / (1.0 + Math.exp(-b)));
+                gated[t * d + c] = a * (float) (1.0 / (1.0 + StrictMath.exp(-b)));
             }
         }
         float[] conv = new float[frames * d];

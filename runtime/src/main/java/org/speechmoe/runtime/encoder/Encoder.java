@@ -63,9 +63,9 @@ public final class Encoder {
             }
             double sum = 0;
             for (int c = 0; c < cols; c++) {
-                sum += Math.exp(x[base + c] - max);
+                sum += StrictMath.exp(x[base + c] - max);
             }
-            float log = (float) Math.log(sum);
+            float log = (float) StrictMath.log(sum);
             for (int c = 0; c < cols; c++) {
                 x[base + c] = x[base + c] - max - log;
             }

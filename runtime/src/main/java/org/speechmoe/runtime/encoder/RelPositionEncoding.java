@@ -10,14 +10,14 @@ final class RelPositionEncoding {
     }
 
     static float[] table(int frames, int d) {
-        float step = (float) -(Math.log(10000.0) / d);
+        float step = (float) -(StrictMath.log(10000.0) / d);
         float[] pe = new float[frames * d];
         for (int i = 0; i < d / 2; i++) {
-            float div = (float) Math.exp((float) (2 * i) * step);
+            float div = (float) StrictMath.exp((float) (2 * i) * step);
             for (int t = 0; t < frames; t++) {
                 float angle = t * div;
-                pe[t * d + 2 * i] = (float) Math.sin(angle);
-                pe[t * d + 2 * i + 1] = (float) Math.cos(angle);
+                pe[t * d + 2 * i] = (float) StrictMath.sin(angle);
+                pe[t * d + 2 * i + 1] = (float) StrictMath.cos(angle);
             }
         }
         return pe;

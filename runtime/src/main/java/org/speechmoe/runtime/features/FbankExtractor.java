@@ -118,7 +118,7 @@ public final class FbankExtractor {
                 power[k] = re * re + im * im;
             }
             for (int m = 0; m < bins; m++) {
-                out[t * bins + m] = (float) Math.log(Math.max(filters.energy(m, power), LOG_FLOOR));
+                out[t * bins + m] = (float) StrictMath.log(Math.max(filters.energy(m, power), LOG_FLOOR));
             }
         }
         return new Features(frames, bins, out);

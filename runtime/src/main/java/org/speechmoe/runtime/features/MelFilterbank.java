@@ -23,7 +23,7 @@ final class MelFilterbank {
         float binWidth = (float) (sampleRate / fftSize);
         float[] fftMel = new float[fftSize / 2];
         for (int k = 0; k < fftMel.length; k++) {
-            fftMel[k] = 1127f * (float) Math.log(1f + k * binWidth / 700f);
+            fftMel[k] = 1127f * (float) StrictMath.log(1f + k * binWidth / 700f);
         }
         first = new int[numBins];
         weights = new double[numBins][];
@@ -49,7 +49,7 @@ final class MelFilterbank {
     }
 
     static double mel(double hz) {
-        return 1127 * Math.log(1 + hz / 700);
+        return 1127 * StrictMath.log(1 + hz / 700);
     }
 
     int size() {

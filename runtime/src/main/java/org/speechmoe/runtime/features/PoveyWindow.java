@@ -26,9 +26,9 @@ final class PoveyWindow {
         float step = (float) (Math.PI * 2 / (size - 1));
         float[] w = new float[size];
         for (int i = 0; i < size; i++) {
-            float cos = (float) Math.cos((float) i * step);
+            float cos = (float) StrictMath.cos((float) i * step);
             float hann = cos * -0.5f + 0.5f;
-            w[i] = (float) Math.pow(hann, EXPONENT);
+            w[i] = (float) StrictMath.pow(hann, EXPONENT);
         }
         if (size == RECORDED_SIZE) {
             for (int[] recorded : RECORDED_VALUES) {

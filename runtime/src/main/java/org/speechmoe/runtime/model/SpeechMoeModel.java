@@ -55,6 +55,21 @@ public final class SpeechMoeModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the default model embedded in this build (see the README), extracting it to the user's cache on first
+     * use when it sits inside a jar.
+     *
+     * @throws IOException when the build embeds none; the message says to pass a model file instead
+     */
+    public static SpeechMoeModel openDefault() throws IOException {
+        return open(DefaultModel.locate());
+    }
+
+    /** Whether this build embeds a default model. */
+    public static boolean hasDefault() {
+        return SpeechMoeModel.class.getClassLoader().getResource(DefaultModel.RESOURCE) != null;
+    }
+
     public Recognizer newRecognizer() {
         return newRecognizer(RecognizerOptions.defaults());
     }

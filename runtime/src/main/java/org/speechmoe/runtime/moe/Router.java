@@ -61,7 +61,7 @@ public final class Router {
             }
             float sum = 0f;
             for (int e = 0; e < experts; e++) {
-                probs[base + e] = (float) Math.exp(probs[base + e] - max);
+                probs[base + e] = (float) StrictMath.exp(probs[base + e] - max);
                 sum += probs[base + e];
             }
             int best = 0;
