@@ -19,7 +19,7 @@ final class VectorMath {
     private static final float LN2_LO = -2.12194440e-4f;
     /** Below this, e^x is under the smallest normal float: the result is 0. */
     private static final float MIN_X = -87.3f;
-    /** Above this, 2^n would leave the float exponent range. */
+    /** Above this, 2^n would leave the float exponent range: e^x saturates at e^88 (softmax and swish never need more). */
     private static final float MAX_X = 88.0f;
     @SuppressWarnings("unchecked")
     private static final VectorShuffle<Float>[] HALVES = new VectorShuffle[Integer.numberOfTrailingZeros(FS.length())];
