@@ -22,6 +22,9 @@ final class LogitsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin
+    EngineOptions engine;
+
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "model.smoe")
     Path model;
 
@@ -32,19 +35,14 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--routes", paramLabel = "routes.npy", description = "int32 (blocks, frames) chosen experts")
     Path routes;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|vector|scalar",
-            description = "kernels to run on (default: ${DEFAULT-VALUE})")
-    String backend;
 
-    @Option(names = "--threads", paramLabel = "N", description = "kernel threads (default: all processors)")
-    Integer threads;
 
     @Parameters(index = "0", paramLabel = "audio.wav")
     Path audio;
 
     @Override
     public Integer call() throws Exception {
-        RecognizerOptions options = Options.recognizer(spec, 1, threads, backend);
+        RecognizerOptions options = engine.recognizer(spec, 1);
         try (SpeechMoeModel m = SpeechMoeModel.open(model); Recognizer r = m.newRecognizer(options)) {
             Logits l = r.logits(WavReader.read(audio));
             Npy.writeFloat32(out, new int[] {l.frames(), l.vocab()}, l.logProbs());

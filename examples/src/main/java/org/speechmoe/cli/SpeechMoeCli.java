@@ -13,8 +13,10 @@ import picocli.CommandLine.Command;
  * stack traces.
  */
 @Command(name = "speechmoe", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Pure-Java SpeechMoE speech recognition: convert and inspect models, compute log-probabilities.",
-        subcommands = {ConvertCommand.class, InspectCommand.class, LogitsCommand.class, CommandLine.HelpCommand.class})
+        description = "Pure-Java SpeechMoE speech recognition: transcribe audio, convert and inspect models, compute "
+                + "log-probabilities.",
+        subcommands = {TranscribeCommand.class, ConvertCommand.class, InspectCommand.class, LogitsCommand.class,
+                EvalCommand.class, CommandLine.HelpCommand.class})
 public final class SpeechMoeCli implements Runnable {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;
@@ -24,7 +26,8 @@ public final class SpeechMoeCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (convert, inspect, logits)");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is required (transcribe, convert, inspect, logits, eval)");
     }
 
     public static void main(String[] args) {

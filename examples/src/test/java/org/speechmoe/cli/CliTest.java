@@ -128,8 +128,35 @@ class CliTest {
     }
 
     @Test
+    void evalReportsErrorRatesAgainstTheManifest() throws IOException {
+        Path model = tmp.resolve("m.smoe");
+        assertEquals(0, convert(model, "f32").exit);
+        Path wavs = MODEL.getParent().getParent().resolve("wav").toAbsolutePath();
+        String vowels;
+        try (var m = org.speechmoe.runtime.model.SpeechMoeModel.open(model); var r = m.newRecognizer()) {
+            vowels = r.transcribe(wavs.resolve("vowels.wav")).text();
+        }
+        // one utterance whose reference is exactly what the model says, one whose reference is one word off
+        Path manifest = Files.writeString(tmp.resolve("test.tsv"), wavs.resolve("vowels.wav") + "\t" + vowels
+                + "\n\n" + wavs.resolve("vowels.wav") + "\t" + vowels + " extra\n");
+        Run r = run("eval", "-m", model.toString(), "--manifest", manifest.toString(), "--beam", "4");
+        assertEquals(0, r.exit, r.err);
+        int words = vowels.split(" ").length;
+        String wer = String.format(java.util.Locale.ROOT, "%6.2f%%", 100.0 / (2 * words + 1));
+        assertTrue(r.out.contains("2 utterances"), r.out);
+        assertTrue(r.out.matches("(?s).*greedy +CER +[0-9.]+%  WER " + java.util.regex.Pattern.quote(wer) + ".*"),
+                r.out + " expected WER " + wer);
+        assertTrue(r.out.contains("realtime factor"), r.out);
+
+        Files.writeString(manifest, "no tab here\n");
+        Run bad = run("eval", "-m", model.toString(), "--manifest", manifest.toString());
+        assertEquals(SpeechMoeCli.EXIT_FAILED, bad.exit);
+        assertTrue(bad.err.contains("test.tsv:1: expected 'audio path<TAB>reference text'"), bad.err);
+    }
+
+    @Test
     void everyCommandHasHelp() {
-        for (String cmd : new String[] {"convert", "inspect", "logits"}) {
+        for (String cmd : new String[] {"transcribe", "convert", "inspect", "logits", "eval"}) {
             Run h = run(cmd, "--help");
             assertEquals(0, h.exit);
             assertTrue(h.out.startsWith("Usage: speechmoe " + cmd), h.out);
