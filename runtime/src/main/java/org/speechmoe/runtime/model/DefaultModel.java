@@ -25,8 +25,8 @@ final class DefaultModel {
     }
 
     /** The default model as a file, extracting it first if it sits in a jar. */
-    static Path locate() throws IOException {
-        URL url = DefaultModel.class.getClassLoader().getResource(RESOURCE);
+    static Path locate(ClassLoader loader) throws IOException {
+        URL url = loader.getResource(RESOURCE);
         if (url == null) {
             throw new IOException("this build embeds no default model (classpath resource " + RESOURCE
                     + "); pass a model file, e.g. -m model.smoe");
@@ -38,15 +38,14 @@ final class DefaultModel {
                 throw new IOException("cannot read the default model at " + url, e);
             }
         }
-        return extract(url);
+        return extract(url, cacheDir());
     }
 
-    private static Path extract(URL url) throws IOException {
+    static Path extract(URL url, Path dir) throws IOException {
         byte[] bytes;
         try (InputStream in = url.openStream()) {
             bytes = in.readAllBytes();
         }
-        Path dir = cacheDir();
         Files.createDirectories(dir);
         Path target = dir.resolve("default-" + sha256(bytes).substring(0, 16) + ".smoe");
         if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {

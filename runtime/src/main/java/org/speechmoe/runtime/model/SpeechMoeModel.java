@@ -62,7 +62,7 @@ public final class SpeechMoeModel implements AutoCloseable {
      * @throws IOException when the build embeds none; the message says to pass a model file instead
      */
     public static SpeechMoeModel openDefault() throws IOException {
-        return open(DefaultModel.locate());
+        return open(DefaultModel.locate(SpeechMoeModel.class.getClassLoader()));
     }
 
     /** Whether this build embeds a default model. */
