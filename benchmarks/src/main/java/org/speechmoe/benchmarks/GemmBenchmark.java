@@ -1,0 +1,102 @@
+package org.speechmoe.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.speechmoe.runtime.backend.Activation;
+import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.backend.Epilogue;
+import org.speechmoe.runtime.backend.Matrix;
+
+/**
+ * {@code Backend.matmul} ({@code y = x · Wᵀ + b}) at the model's real shapes, over routed row counts from one frame to
+ * a whole 10 s utterance (250 frames) and the subsampling convolution's im2col GEMM (4750 rows = 250 frames × 19
+ * frequency positions; the runtime runs it in chunks of 16 frames = 304 rows).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class GemmBenchmark {
+    /** Weight shapes: out × in. */
+    public enum Shape {
+        /** S attention projections (q, k, v, pos, out) and pointwise_conv2. */
+        S_ATTN(256, 256),
+        /** S macaron FFN / expert first matrix. */
+        S_FFN1(1024, 256),
+        /** S macaron FFN / expert second matrix. */
+        S_FFN2(256, 1024),
+        /** S convolution module pointwise_conv1 (GLU input). */
+        S_PW1(512, 256),
+        /** S CTC output layer. */
+        S_VOCAB(5000, 256),
+        /** S subsampling conv.2 as im2col GEMM (9·d inputs). */
+        S_SUB2(256, 9 * 256),
+        /** Embedding network (d 144) FFN first matrix. */
+        E_FFN1(576, 144),
+        /** Embedding network subsampling conv.2. */
+        E_SUB2(144, 9 * 144),
+        L_ATTN(512, 512),
+        L_FFN1(2048, 512),
+        L_FFN2(512, 2048),
+        L_VOCAB(5000, 512),
+        L_SUB2(512, 9 * 512);
+
+        public final int out;
+        public final int in;
+
+        Shape(int out, int in) {
+            this.out = out;
+            this.in = in;
+        }
+    }
+
+    @Param({"S_FFN1", "S_FFN2", "S_VOCAB", "L_FFN1", "L_FFN2", "L_VOCAB"})
+    public String shape;
+    @Param({"1", "8", "64", "250"})
+    public int rows;
+    @Param({"f32", "q8", "f16"})
+    public String dtype;
+    @Param({"1", "2"})
+    public int threads;
+    @Param({"vector"})
+    public String backend;
+
+    private Backend kernels;
+    private Matrix w;
+    private float[] x;
+    private float[] y;
+    private Epilogue epilogue;
+
+    /** Floating-point operations of one call: a multiply and an add per weight and row. */
+    public static double flops(Shape shape, int rows) {
+        return 2.0 * rows * shape.in * shape.out;
+    }
+
+    @Setup
+    public void setUp() {
+        Shape s = Shape.valueOf(shape);
+        kernels = Fixtures.backend(backend, threads);
+        w = Fixtures.matrix(Fixtures.dtype(dtype), s.out, s.in, 1);
+        x = Fixtures.randomFloats(Math.multiplyExact(rows, s.in), 2, 1f);
+        y = new float[Math.multiplyExact(rows, s.out)];
+        epilogue = Epilogue.store(Fixtures.randomFloats(s.out, 3, 0.1f), Activation.NONE);
+    }
+
+    @Benchmark
+    public float[] matmul() {
+        kernels.matmul(x, rows, w, y, epilogue);
+        return y;
+    }
+}
