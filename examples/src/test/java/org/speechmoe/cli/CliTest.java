@@ -155,6 +155,15 @@ class CliTest {
     }
 
     @Test
+    void withoutAModelTheEmbeddedDefaultModelTranscribes() {
+        Path sample = Path.of("..", "samples", "synthetic-espeak.wav");
+        Run r = run("transcribe", sample.toString(), "--format", "json");
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("\"text\":\""), r.out);
+        assertTrue(r.out.matches("(?s).*\"audio_seconds\":[1-9].*"), r.out);
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String cmd : new String[] {"transcribe", "convert", "inspect", "logits", "eval"}) {
             Run h = run(cmd, "--help");

@@ -72,7 +72,10 @@ public final class SmoeWriter {
 
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
+        // a name of our own rather than Files.createTempFile, whose owner-only permissions the model would keep
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.nanoTime()) + ".partial");
+        Files.createFile(tmp);
         try {
             List<TensorInfo> written = new ArrayList<>();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -85,6 +85,18 @@ class DamagedFileTest {
     }
 
     @Test
+    void theWrittenFileGetsTheUsualPermissionsAndNoTemporaryFileRemains() throws IOException {
+        Path p = dir.resolve("good.smoe");
+        var perms = Files.getPosixFilePermissions(p);
+        assertTrue(perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)
+                || !Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                "readable like any other file: " + perms);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(p), files.toList());
+        }
+    }
+
+    @Test
     void everyTruncationIsRefused() throws IOException {
         for (int len = 0; len < good.length; len++) {
             byte[] cut = java.util.Arrays.copyOf(good, len);
