@@ -30,7 +30,6 @@ from collections import OrderedDict
 import numpy as np
 import torch
 import torch.nn.functional as F
-import yaml
 
 torch.set_num_threads(1)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -38,6 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "reference"))
 from speechmoe_ref.config import parse_config, ids_to_text  # noqa: E402
 from speechmoe_ref.features import fbank, read_wav  # noqa: E402
 from speechmoe_ref.model import SpeechMoE, rel_positional_encoding, LN_EPS  # noqa: E402
+from make_fixtures import _yaml_dump as yaml_dump  # noqa: E402  (3m-asr style train.yaml, as the fixtures)
 
 BUILD = os.path.join(ROOT, "build-data")
 LETTERS = list("abcdefghijklmnopqrstuvwxyz'")
@@ -95,16 +95,6 @@ def train_yaml(args):
                                     ("max_minutes", args.minutes), ("grad_clip", 5.0),
                                     ("trained_with", "training/train.py (speechmoe-java)")])),
     ])
-
-
-def yaml_dump(d):
-    def plain(o):
-        if isinstance(o, dict):
-            return {k: plain(v) for k, v in o.items()}
-        if isinstance(o, list):
-            return [plain(v) for v in o]
-        return o
-    return yaml.safe_dump(plain(d), sort_keys=False, default_flow_style=False, allow_unicode=True, width=100)
 
 
 # ------------------------------------------------------------------------------------------
