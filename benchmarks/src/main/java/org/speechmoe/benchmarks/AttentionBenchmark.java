@@ -1,30 +1,15 @@
 package org.speechmoe.benchmarks;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.speechmoe.runtime.backend.Backend;
 
 /**
  * {@code Backend.attention}: relative-position self-attention over one 10 s utterance (250 frames), d_k 64; 4 heads
  * is S (d 256), 8 heads L (d 512). The projections are GEMMs, measured by {@link GemmBenchmark}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class AttentionBenchmark {
+public class AttentionBenchmark extends KernelBenchmark {
     @Param({"4", "8"})
     public int heads;
     @Param({"250"})

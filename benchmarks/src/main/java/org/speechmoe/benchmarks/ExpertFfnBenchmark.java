@@ -1,17 +1,8 @@
 package org.speechmoe.benchmarks;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.backend.Activation;
 import org.speechmoe.runtime.backend.Backend;
@@ -23,13 +14,7 @@ import org.speechmoe.runtime.backend.ExpertLayer;
  * of experts, so time against {@code experts} at a fixed frame count shows what more experts cost (smaller GEMMs per
  * expert, more weights streamed).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class ExpertFfnBenchmark {
+public class ExpertFfnBenchmark extends KernelBenchmark {
     @Param({"S"})
     public String model;
     @Param({"4", "8", "16", "32", "64"})

@@ -1,17 +1,8 @@
 package org.speechmoe.benchmarks;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.speechmoe.runtime.backend.Activation;
 import org.speechmoe.runtime.backend.Backend;
 import org.speechmoe.runtime.backend.Epilogue;
@@ -22,13 +13,7 @@ import org.speechmoe.runtime.backend.Matrix;
  * a whole 10 s utterance (250 frames) and the subsampling convolution's im2col GEMM (4750 rows = 250 frames × 19
  * frequency positions; the runtime runs it in chunks of 16 frames = 304 rows).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class GemmBenchmark {
+public class GemmBenchmark extends KernelBenchmark {
     /** Weight shapes: out × in. */
     public enum Shape {
         /** S attention projections (q, k, v, pos, out) and pointwise_conv2. */

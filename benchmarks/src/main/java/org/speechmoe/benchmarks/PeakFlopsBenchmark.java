@@ -1,18 +1,9 @@
 package org.speechmoe.benchmarks;
 
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * This machine's fp32 peak as the JVM reaches it: {@value #ACCUMULATORS} independent FMA chains on
@@ -20,13 +11,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * operands in registers, no memory traffic. Run it with JMH threads ({@code -t 2}) for the multi-core peak: JMH's
  * average time is per thread, so the aggregate rate is {@code threads · flops() / time}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class PeakFlopsBenchmark {
+public class PeakFlopsBenchmark extends KernelBenchmark {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int ACCUMULATORS = 12;
     static final int ITERATIONS = 1 << 14;
