@@ -12,7 +12,7 @@ import org.speechmoe.runtime.model.ModelWeights;
  * im2col patches, so they use the backend's GEMM.
  */
 final class Subsampling {
-    /** Output frames computed per pass of the second convolution: bounds the im2col buffer, not the audio length. */
+    /** Output frames computed per pass: bounds the convolutions' buffers, not the audio length. */
     private static final int FRAMES_PER_CHUNK = 16;
 
     private final int d;
@@ -42,39 +42,42 @@ final class Subsampling {
 
     /** {@code feats} is {@code frames × bins}; returns {@code outputFrames(frames) × d}, before any scaling. */
     float[] forward(Backend backend, float[] feats, int frames) {
-        int t1 = (frames - 1) / 2;
         int f1 = (bins - 1) / 2;
         int t2 = outputFrames(frames);
         int f2 = (f1 - 1) / 2;
-        // first convolution: one im2col row of 9 values per (time, frequency) position, channels last
-        float[] patches = new float[t1 * f1 * 9];
-        for (int t = 0; t < t1; t++) {
-            for (int f = 0; f < f1; f++) {
-                int row = (t * f1 + f) * 9;
-                for (int kh = 0; kh < 3; kh++) {
-                    for (int kw = 0; kw < 3; kw++) {
-                        patches[row + kh * 3 + kw] = feats[(2 * t + kh) * bins + 2 * f + kw];
-                    }
-                }
-            }
-        }
-        float[] h1 = new float[t1 * f1 * d];
-        backend.matmul(patches, t1 * f1, conv0, h1, Epilogue.store(conv0Bias, Activation.RELU));
-
-        float[] result = new float[t2 * d];
         int chunk = Math.min(FRAMES_PER_CHUNK, Math.max(t2, 1));
+        // each chunk of output frames needs 2·n + 1 rows of the first convolution's output, computed per chunk so
+        // that memory stays bounded however long the audio is
+        int rows1 = 2 * chunk + 1;
+        float[] patches = new float[rows1 * f1 * 9];
+        float[] h1 = new float[rows1 * f1 * d];
+        float[] result = new float[t2 * d];
         float[] cols = new float[chunk * f2 * 9 * d];
         float[] h2 = new float[chunk * f2 * d];
         float[] flat = new float[chunk * d * f2];
         for (int start = 0; start < t2; start += chunk) {
             int n = Math.min(chunk, t2 - start);
+            int first = 2 * start;
+            int rows = 2 * n + 1;
+            // first convolution: one im2col row of 9 values per (time, frequency) position, channels last
+            for (int t = 0; t < rows; t++) {
+                for (int f = 0; f < f1; f++) {
+                    int row = (t * f1 + f) * 9;
+                    for (int kh = 0; kh < 3; kh++) {
+                        for (int kw = 0; kw < 3; kw++) {
+                            patches[row + kh * 3 + kw] = feats[(2 * (first + t) + kh) * bins + 2 * f + kw];
+                        }
+                    }
+                }
+            }
+            backend.matmul(patches, rows * f1, conv0, h1, Epilogue.store(conv0Bias, Activation.RELU));
             // second convolution's patches: column (cin, kh, kw) = cin·9 + kh·3 + kw, as the weight is stored
             for (int t = 0; t < n; t++) {
                 for (int f = 0; f < f2; f++) {
                     int row = (t * f2 + f) * 9 * d;
                     for (int kh = 0; kh < 3; kh++) {
                         for (int kw = 0; kw < 3; kw++) {
-                            int src = ((2 * (start + t) + kh) * f1 + 2 * f + kw) * d;
+                            int src = ((2 * t + kh) * f1 + 2 * f + kw) * d;
                             for (int c = 0; c < d; c++) {
                                 cols[row + c * 9 + kh * 3 + kw] = h1[src + c];
                             }
