@@ -5,7 +5,7 @@
       --model build-data/model build-data/data/test_syn.tsv build-data/data/test_ast.tsv
 
 Each manifest is `path<TAB>reference text`. Prints one line per set (and --show N examples),
-writes build-data/eval/<set>.hyp.tsv and, with --json, a summary JSON.
+writes <--out>/<set>.hyp.tsv (default build-data/eval) and, with --json, a summary JSON.
 """
 import argparse
 import json
@@ -65,10 +65,11 @@ def main():
     ap.add_argument("--show", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--out", default=os.path.join(ROOT, "build-data", "eval"), help="folder of the .hyp.tsv files")
     ap.add_argument("manifests", nargs="+")
     args = ap.parse_args()
     lm = load_model(args.model, args.checkpoint)
-    outdir = os.path.join(ROOT, "build-data", "eval")
+    outdir = args.out
     os.makedirs(outdir, exist_ok=True)
     results = []
     for tsv in args.manifests:

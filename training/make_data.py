@@ -13,16 +13,19 @@ Reproducible (fixed seeds, every utterance has its own RNG seeded by its index) 
 Text: Debian package `fortunes` (+ `fortunes-min`), /usr/share/games/fortunes/*.u8, split into
 sentences and filtered to [a-z' ]; generated number/date/time/letter phrases; the Asterisk
 prompt texts (core-sounds-en.txt of asterisk-core-sounds-en; train-split prompts only).
-Voices: espeak-ng English voices x variants, random rate 130..200 and pitch 30..70.
-Augmentation (train only): speed 0.9/1.0/1.1, noise at 5..30 dB SNR, telephone band
-(8 kHz round trip + 300 Hz high-pass), random gain.
+Voices: espeak-ng English voices x variants (random rate 130..200, pitch 30..70); flite's voices
+(random duration stretch and mean pitch); festival's English voices in Debian (random duration
+stretch). Some voices are held out entirely for the synthetic test sets (HELD_OUT).
+Augmentation (train only): speed 0.9/1.0/1.1, reverberation (synthetic room responses), noise at
+5..30 dB SNR, telephone band (8 kHz round trip + 300 Hz high-pass), random gain.
 
-Run: OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/make_data.py [--n-train 6000]
+Run: OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/make_data.py [--n-train 7000] [--jobs 2]
 """
 import argparse
 import glob
 import gzip
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -49,9 +52,14 @@ VOICES = ["en-us", "en", "en-gb-x-rp", "en-gb-scotland", "en-gb-x-gbclan", "en-g
 VARIANTS = ["", "+m1", "+m2", "+m3", "+m4", "+m5", "+m6", "+m7", "+f1", "+f2", "+f3", "+f4",
             "+klatt", "+klatt2", "+klatt3", "+klatt4", "+Andy", "+annie", "+john", "+linda",
             "+max", "+paul", "+robert", "+steph"]
-# held out entirely (never in train): the synthetic test set uses only these combos
+# held out entirely (never in train): the espeak-ng part of the synthetic test set uses only these combos
 HELD_OUT = [("en-us", "+f4"), ("en-gb-x-rp", "+m3"), ("en-gb-scotland", "+klatt2"),
             ("en-029", "+f2"), ("en-gb-x-gbcwmd", "+m6"), ("en-us-nyc", "+annie")]
+# flite (package flite) voices with their typical mean pitch in Hz; festival (festival + festvox-kallpc16k,
+# festvox-kdlpc16k, festvox-us-slt-hts) voices. The last of each is held out entirely.
+FLITE_VOICES = {"kal": 105, "kal16": 105, "rms": 100, "slt": 170, "awb": 110}
+FLITE_TRAIN, FLITE_TEST = ["kal", "kal16", "rms", "slt"], "awb"
+FESTIVAL_TRAIN, FESTIVAL_TEST = ["kal_diphone", "cmu_us_slt_arctic_hts"], "ked_diphone"
 
 # ------------------------------------------------------------------------------------------
 # text normalisation
@@ -210,10 +218,24 @@ def write_wav(path, x):
     os.replace(tmp, path)
 
 
-def espeak(text, voice, rate, pitch, tmpdir):
-    p = os.path.join(tmpdir, "e.wav")
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", p, tts_input(text)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def tts(engine, voice, text, r: random.Random, tmpdir):
+    """Synthesizes text with one engine and voice, with a random speaking rate and pitch -> (samples, rate)."""
+    p = os.path.join(tmpdir, "tts.wav")
+    quiet = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if engine == "espeak":
+        rate, pitch = r.randint(130, 200), r.randint(30, 70)
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-p", str(pitch), "-w", p, tts_input(text)],
+                       **quiet)
+    elif engine == "flite":
+        stretch, f0 = r.uniform(0.85, 1.25), FLITE_VOICES[voice] * r.uniform(0.85, 1.2)
+        subprocess.run(["flite", "-voice", voice, "--setf", "duration_stretch=%.3f" % stretch,
+                        "--setf", "int_f0_target_mean=%.1f" % f0, "-t", tts_input(text), "-o", p], **quiet)
+    else:
+        stretch = r.uniform(0.85, 1.25)
+        subprocess.run(["text2wave", "-eval", "(voice_%s)" % voice,
+                        "-eval", "(Parameter.set 'Duration_Stretch %.3f)" % stretch, "-o", p],
+                       input=tts_input(text).encode(), check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
     return read_wav(p)
 
 
@@ -238,8 +260,25 @@ def trim(x, thr=1e-3, pad=1600):
     return x[max(0, idx[0] - pad): idx[-1] + pad]
 
 
+def room_response(rng: random.Random):
+    """A synthetic room impulse response: direct path + exponentially decaying noise, RT60 0.15..0.7 s."""
+    rt60 = rng.uniform(0.15, 0.7)
+    n = int(SR * rt60)
+    nrng = np.random.default_rng(rng.randrange(1 << 30))
+    t = np.arange(n) / SR
+    h = nrng.standard_normal(n).astype(np.float32) * np.exp(-6.9 * t / rt60).astype(np.float32)
+    h[: int(0.002 * SR)] = 0.0                                  # early reflections start after 2 ms
+    h *= rng.uniform(0.2, 0.6) / (np.sqrt(np.sum(h ** 2)) + 1e-9)
+    h[0] = 1.0
+    return h
+
+
 def augment(x, rng: random.Random):
-    """x: 16 kHz float. noise / telephone band / gain (speed is applied at resampling)."""
+    """x: 16 kHz float. reverberation / telephone band / noise / gain (speed is applied at resampling)."""
+    if rng.random() < 0.25:                                    # reverberation
+        h = room_response(rng)
+        n = len(x) + len(h) - 1
+        x = np.fft.irfft(np.fft.rfft(x, n) * np.fft.rfft(h, n), n)[: len(x)].astype(np.float32)
     if rng.random() < 0.3:                                     # telephone band
         x = resample(resample(x, SR, 8000), 8000, SR)
         x = torchaudio.functional.highpass_biquad(torch.from_numpy(x), SR, 300.0).numpy()
@@ -257,6 +296,22 @@ def augment(x, rng: random.Random):
     return (x / peak * rng.uniform(0.2, 0.95)).astype(np.float32)
 
 
+def synth(task):
+    """One synthetic utterance (skipped when its WAV exists): TTS, trim, resample, speed, augmentation."""
+    path, text, engine, voice, augment_it, seed = task
+    if os.path.exists(path):
+        return path
+    r = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmpdir:
+        x, sr = tts(engine, voice, text, r, tmpdir)
+    speed = r.choice([0.9, 1.0, 1.1]) if augment_it else 1.0
+    x = resample(trim(x), sr, SR)
+    x = resample(x, SR * speed, SR)             # speed perturbation (tempo and pitch)
+    x = augment(x, r) if augment_it else (x / (np.max(np.abs(x)) + 1e-9) * 0.8).astype(np.float32)
+    write_wav(path, x)
+    return path
+
+
 def duration(path):
     with wave.open(path, "rb") as w:
         return w.getnframes() / w.getframerate()
@@ -265,8 +320,10 @@ def duration(path):
 # ------------------------------------------------------------------------------------------
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n-train", type=int, default=6000)
-    ap.add_argument("--n-test", type=int, default=300)
+    ap.add_argument("--n-train", type=int, default=7000)
+    ap.add_argument("--n-test", type=int, default=300, help="espeak-ng test utterances (held-out combos)")
+    ap.add_argument("--n-test-other", type=int, default=60, help="test utterances of each held-out flite/festival voice")
+    ap.add_argument("--jobs", type=int, default=2, help="synthesis processes")
     ap.add_argument("--ast-copies", type=int, default=3, help="augmented copies of each Asterisk train recording")
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args()
@@ -294,63 +351,56 @@ def main():
     combos = [(v, var) for v in VOICES for var in VARIANTS]
     train_combos = [c for c in combos if c not in HELD_OUT]
 
-    def synth(idx, split, text, combo, augment_it, seed):
-        path = os.path.join(OUT, "wav", split, "%s_%05d.wav" % (split, idx))
-        if os.path.exists(path):
-            return path
-        r = random.Random(seed)
-        voice = combo[0] + combo[1]
-        rate, pitch = r.randint(130, 200), r.randint(30, 70)
-        x, sr = espeak(text, voice, rate, pitch, tmpdir)
-        speed = r.choice([0.9, 1.0, 1.1]) if augment_it else 1.0
-        x = resample(trim(x), sr, SR)
-        x = resample(x, SR * speed, SR)             # speed perturbation (tempo and pitch)
-        x = augment(x, r) if augment_it else (x / (np.max(np.abs(x)) + 1e-9) * 0.8).astype(np.float32)
-        write_wav(path, x)
-        return path
+    def train_voice(r):
+        u = r.random()
+        if u < 0.70:
+            return ("espeak",) + ("".join(r.choice(train_combos)),)
+        if u < 0.85:
+            return "flite", r.choice(FLITE_TRAIN)
+        return "festival", r.choice(FESTIVAL_TRAIN)
 
-    rows_train, rows_syn, rows_ast = [], [], []
-    meta = {}
-    with tempfile.TemporaryDirectory() as tmpdir:
-        # synthetic train
-        for i in range(args.n_train):
-            r = random.Random(args.seed * 1000003 + i)
-            u = r.random()
-            if u < 0.72:
-                text = r.choice(train_sents)
-            elif u < 0.90:
-                text = gen_phrase(r)
-            else:
-                text = r.choice(ast_train_texts)
-            combo = r.choice(train_combos)
-            p = synth(i, "train", text, combo, True, r.randrange(1 << 30))
-            rows_train.append((p, text))
-            meta[p] = combo[0] + combo[1]
-            if i % 500 == 0:
-                print("train %d/%d  %.0fs" % (i, args.n_train, time.time() - t0), flush=True)
-        # synthetic test: held-out combos x held-out sentences (+ a few phrases), clean
-        for i in range(args.n_test):
-            r = random.Random(args.seed * 7919 + i)
-            text = test_sents[i] if r.random() < 0.85 else gen_phrase(r)
-            combo = HELD_OUT[i % len(HELD_OUT)]
-            p = synth(i, "test_syn", text, combo, False, r.randrange(1 << 30))
-            rows_syn.append((p, text))
-        # Asterisk train recordings: original + augmented copies, resampled to 16 kHz
-        k = 0
-        for name, wav, text in ast_train:
-            for c in range(args.ast_copies):
-                path = os.path.join(OUT, "wav", "ast_train", "ast_%05d.wav" % k)
-                k += 1
-                if not os.path.exists(path):
-                    r = random.Random(args.seed * 31 + k)
-                    x, sr = read_wav(wav)
-                    speed = 1.0 if c == 0 else r.choice([0.9, 1.1])
-                    x = resample(resample(x, sr, SR), SR * speed, SR)
-                    x = augment(x, r) if c > 0 else x
-                    write_wav(path, x)
-                rows_ast.append((path, text))
-    for name, wav, text in ast_test:
-        pass
+    tasks, rows_train, rows_syn = [], [], {"espeak": [], "flite": [], "festival": []}
+    for i in range(args.n_train):
+        r = random.Random(args.seed * 1000003 + i)
+        u = r.random()
+        if u < 0.72:
+            text = r.choice(train_sents)
+        elif u < 0.90:
+            text = gen_phrase(r)
+        else:
+            text = r.choice(ast_train_texts)
+        engine, voice = train_voice(r)
+        tasks.append((os.path.join(OUT, "wav", "train", "train_%05d.wav" % i), text, engine, voice, True,
+                      r.randrange(1 << 30)))
+        rows_train.append((tasks[-1][0], text))
+    # synthetic test: held-out voices x held-out sentences (+ a few phrases), clean
+    held_out = ([("espeak", "".join(HELD_OUT[i % len(HELD_OUT)])) for i in range(args.n_test)]
+                + [("flite", FLITE_TEST)] * args.n_test_other + [("festival", FESTIVAL_TEST)] * args.n_test_other)
+    for i, (engine, voice) in enumerate(held_out):
+        r = random.Random(args.seed * 7919 + i)
+        text = test_sents[i % len(test_sents)] if r.random() < 0.85 else gen_phrase(r)
+        tasks.append((os.path.join(OUT, "wav", "test_syn", "test_syn_%05d.wav" % i), text, engine, voice, False,
+                      r.randrange(1 << 30)))
+        rows_syn[engine].append((tasks[-1][0], text))
+    with multiprocessing.Pool(args.jobs) as pool:
+        for k, _ in enumerate(pool.imap_unordered(synth, tasks, chunksize=8)):
+            if k % 500 == 0:
+                print("synthesized %d/%d  %.0fs" % (k, len(tasks), time.time() - t0), flush=True)
+
+    # Asterisk train recordings: original + augmented copies, resampled to 16 kHz
+    rows_ast, k = [], 0
+    for name, wav, text in ast_train:
+        for c in range(args.ast_copies):
+            path = os.path.join(OUT, "wav", "ast_train", "ast_%05d.wav" % k)
+            k += 1
+            if not os.path.exists(path):
+                r = random.Random(args.seed * 31 + k)
+                x, sr = read_wav(wav)
+                speed = 1.0 if c == 0 else r.choice([0.9, 1.1])
+                x = resample(resample(x, sr, SR), SR * speed, SR)
+                x = augment(x, r) if c > 0 else x
+                write_wav(path, x)
+            rows_ast.append((path, text))
 
     def dump(fn, rows):
         with open(os.path.join(OUT, fn), "w", encoding="utf-8") as f:
@@ -358,17 +408,22 @@ def main():
                 f.write("%s\t%s\n" % (p, t))
 
     dump("train.tsv", rows_train + rows_ast)
-    dump("test_syn.tsv", rows_syn)
+    dump("test_syn.tsv", rows_syn["espeak"] + rows_syn["flite"] + rows_syn["festival"])
+    for engine, rows in rows_syn.items():
+        dump("test_syn_%s.tsv" % engine, rows)
     dump("test_ast.tsv", [(w, t) for _, w, t in ast_test])
     hours = lambda rows: sum(duration(p) for p, _ in rows) / 3600.0
     info = {
         "text_source": "Debian fortunes + fortunes-min (/usr/share/games/fortunes/*.u8), %d usable sentences "
                        "(%d train, %d test)" % (len(sents), len(train_sents), len(test_sents)),
-        "voices": VOICES, "variants": VARIANTS, "held_out_combos": ["%s%s" % c for c in HELD_OUT],
+        "espeak_voices": VOICES, "espeak_variants": VARIANTS, "held_out_espeak": ["%s%s" % c for c in HELD_OUT],
+        "flite_train": FLITE_TRAIN, "festival_train": FESTIVAL_TRAIN,
+        "held_out_flite": FLITE_TEST, "held_out_festival": FESTIVAL_TEST,
         "n_train_synthetic": len(rows_train), "hours_train_synthetic": round(hours(rows_train), 3),
         "n_train_asterisk": len(rows_ast), "n_asterisk_train_prompts": len(ast_train),
         "hours_train_asterisk": round(hours(rows_ast), 3),
-        "n_test_syn": len(rows_syn), "hours_test_syn": round(hours(rows_syn), 3),
+        "n_test_syn": {e: len(rows) for e, rows in rows_syn.items()},
+        "hours_test_syn": round(sum(hours(rows) for rows in rows_syn.values()), 3),
         "n_test_asterisk": len(ast_test), "hours_test_asterisk": round(sum(duration(w) for _, w, _ in ast_test) / 3600, 3),
         "seconds": round(time.time() - t0, 1),
     }

@@ -330,6 +330,8 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--max-steps", type=int, default=0, help="debug: stop after this many steps")
     ap.add_argument("--bench", action="store_true", help="time a few steps and exit (no saving)")
+    ap.add_argument("--prepare", action="store_true", help="only compute the fbank cache, then exit (so that "
+                                                            "several trainings can start from it at once)")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -342,6 +344,8 @@ def main():
     print("params %.2fM, units %d" % (nparam / 1e6, len(units)), flush=True)
 
     data = load_feats(args.train, os.path.join(BUILD, "feats_train.pt"))
+    if args.prepare:
+        return
     feats, texts = data["feats"], data["texts"]
     cmvn = cmvn_stats(feats)
     n = float(cmvn["frame_num"])

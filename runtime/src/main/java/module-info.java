@@ -17,4 +17,6 @@ module org.speechmoe.runtime {
     exports org.speechmoe.runtime.io;
     exports org.speechmoe.runtime.model;
     exports org.speechmoe.runtime.moe;
+
+    uses org.speechmoe.runtime.backend.ExpertOffloadProvider;
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.speechmoe.runtime.backend.BackendUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -59,6 +60,7 @@ public final class SpeechMoeCli implements Runnable {
             case NoSuchFileException n -> "no such file: " + n.getFile();
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case IOException io when io.getMessage() != null -> io.getMessage();
+            case BackendUnavailableException b -> b.getMessage();
             default -> "internal error: " + e + " (please report it; SPEECHMOE_DEBUG=1 shows the trace)";
         };
     }

@@ -246,6 +246,32 @@ class TranscribeCommandTest {
     }
 
     @Test
+    void aGpuWithoutTheTornadoModuleIsOneLineSayingHowToGetIt() {
+        for (String command : List.of("transcribe", "logits", "eval")) {
+            List<String> args = new ArrayList<>(List.of(command, "-m", TestModel.path().toString(), "--device", "gpu"));
+            args.addAll(switch (command) {
+                case "logits" -> List.of("--out", tmp.resolve("l.npy").toString(), wav("vowels"));
+                case "eval" -> List.of("--manifest", manifest().toString());
+                default -> List.of(wav("vowels"));
+            });
+            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+            assertEquals(SpeechMoeCli.EXIT_FAILED, r.exit(), command + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("speechmoe: no 'gpu' device: ") && r.err().contains("-Ptornado")
+                    && r.err().contains("TORNADOVM_HOME"), r.err());
+            assertEquals("", r.out());
+        }
+    }
+
+    private Path manifest() {
+        try {
+            return Files.writeString(tmp.resolve("m.tsv"), TestModel.wav("vowels").toAbsolutePath() + "\tsome text\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void usageErrorsAreOneLineAndExit2() throws IOException {
         Path d = corpus(false);
         String[][] cases = {
@@ -253,6 +279,7 @@ class TranscribeCommandTest {
                 {"--threads", "0", wav("vowels")},
                 {"--format", "xml", wav("vowels")},
                 {"--backend", "gpu", wav("vowels")},
+                {"--device", "npu", wav("vowels")},
                 {"--frobnicate", wav("vowels")},
                 {},
                 {"--format", "srt", wav("vowels"), wav("mixed")},
@@ -263,6 +290,7 @@ class TranscribeCommandTest {
         };
         String[] expected = {"beam width must be at least 1", "threads must be at least 1",
                 "'xml' is not one of text, json, srt, vtt", "backend must be auto, vector or scalar",
+                "device must be cpu or gpu",
                 "Unknown option: '--frobnicate'", "Missing required parameter: 'PATH'",
                 "--format srt writes one subtitle file per input: add --output-dir DIR for these 2 files",
                 "add --output-dir DIR for these 3 files", "would both be written to", "is a file; name a directory"};

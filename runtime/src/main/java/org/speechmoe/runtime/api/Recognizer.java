@@ -11,6 +11,7 @@ import org.speechmoe.runtime.audio.Samples;
 import org.speechmoe.runtime.audio.WavReader;
 import org.speechmoe.runtime.backend.Backend;
 import org.speechmoe.runtime.backend.Backends;
+import org.speechmoe.runtime.backend.OffloadedBackend;
 import org.speechmoe.runtime.decoder.CtcGreedy;
 import org.speechmoe.runtime.decoder.CtcPrefixBeamSearch;
 import org.speechmoe.runtime.decoder.DecodedText;
@@ -40,8 +41,10 @@ public final class Recognizer implements AutoCloseable {
     public Recognizer(SpeechMoeModel model, RecognizerOptions options) {
         this.model = model;
         this.options = options;
-        this.backend = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
+        Backend cpu = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
                 : Backends.named(options.backend(), options.threads());
+        this.backend = options.device().equals(RecognizerOptions.GPU)
+                ? new OffloadedBackend(cpu, model.offload(RecognizerOptions.GPU)) : cpu;
         this.beamSearch = options.beamWidth() == 1 ? null : new CtcPrefixBeamSearch(options.beamWidth(),
                 Math.max(16, TOKENS_PER_FRAME_PER_BEAM * options.beamWidth()), Float.NEGATIVE_INFINITY);
     }

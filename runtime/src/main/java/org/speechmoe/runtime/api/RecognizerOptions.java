@@ -8,10 +8,14 @@ package org.speechmoe.runtime.api;
  * @param threads   threads of the matrix kernels for this recognizer
  * @param backend   the kernels: {@code auto} (the vector backend when the JVM has {@code jdk.incubator.vector}),
  *                  {@code vector} or {@code scalar} (the plain-Java specification, for checking results)
+ * @param device    where the routed experts run: {@code cpu} (the backend above), or {@code gpu} (offloaded through
+ *                  the TornadoVM module, which must be on the class path; the rest of the graph stays on the CPU)
  */
-public record RecognizerOptions(int beamWidth, int threads, String backend) {
+public record RecognizerOptions(int beamWidth, int threads, String backend, String device) {
     public static final int DEFAULT_BEAM_WIDTH = 1;
     public static final String AUTO = "auto";
+    public static final String CPU = "cpu";
+    public static final String GPU = "gpu";
 
     public RecognizerOptions {
         if (beamWidth < 1) {
@@ -23,22 +27,29 @@ public record RecognizerOptions(int beamWidth, int threads, String backend) {
         if (!backend.equals(AUTO) && !backend.equals("vector") && !backend.equals("scalar")) {
             throw new IllegalArgumentException("backend must be auto, vector or scalar, got " + backend);
         }
+        if (!device.equals(CPU) && !device.equals(GPU)) {
+            throw new IllegalArgumentException("device must be cpu or gpu, got " + device);
+        }
     }
 
-    /** Greedy decoding on every available processor. */
+    /** Greedy decoding on every available processor, everything on the CPU. */
     public static RecognizerOptions defaults() {
-        return new RecognizerOptions(DEFAULT_BEAM_WIDTH, Runtime.getRuntime().availableProcessors(), AUTO);
+        return new RecognizerOptions(DEFAULT_BEAM_WIDTH, Runtime.getRuntime().availableProcessors(), AUTO, CPU);
     }
 
     public RecognizerOptions withBeamWidth(int beamWidth) {
-        return new RecognizerOptions(beamWidth, threads, backend);
+        return new RecognizerOptions(beamWidth, threads, backend, device);
     }
 
     public RecognizerOptions withThreads(int threads) {
-        return new RecognizerOptions(beamWidth, threads, backend);
+        return new RecognizerOptions(beamWidth, threads, backend, device);
     }
 
     public RecognizerOptions withBackend(String backend) {
-        return new RecognizerOptions(beamWidth, threads, backend);
+        return new RecognizerOptions(beamWidth, threads, backend, device);
+    }
+
+    public RecognizerOptions withDevice(String device) {
+        return new RecognizerOptions(beamWidth, threads, backend, device);
     }
 }

@@ -2,6 +2,7 @@ package org.speechmoe.runtime.backend;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -52,7 +53,7 @@ public final class Backends {
      * The backend called {@code name}: {@code scalar} or {@code vector} (case-insensitive).
      *
      * @throws IllegalArgumentException for another name
-     * @throws IllegalStateException    for {@code vector} when the JVM runs without {@value #JVM_FLAG}
+     * @throws BackendUnavailableException for {@code vector} when the JVM runs without {@value #JVM_FLAG}
      */
     public static Backend named(String name, int threads) {
         if (threads < 1) {
@@ -62,12 +63,30 @@ public final class Backends {
             case "scalar" -> new ScalarBackend();
             case "vector" -> {
                 if (!vectorAvailable()) {
-                    throw new IllegalStateException("the vector backend needs the JVM flag " + JVM_FLAG);
+                    throw new BackendUnavailableException("the vector backend needs the JVM flag " + JVM_FLAG);
                 }
                 yield vector(threads);
             }
             default -> throw new IllegalArgumentException("unknown backend '" + name + "': expected scalar or vector");
         };
+    }
+
+    /**
+     * Opens the expert offload registered for {@code device} (e.g. {@code gpu}) through {@link ServiceLoader}.
+     *
+     * @throws BackendUnavailableException when no module provides that device, or the provider cannot start it (one
+     *                                     line saying what is missing and how to get it)
+     */
+    public static ExpertOffload offload(String device) {
+        for (ExpertOffloadProvider provider : ServiceLoader.load(ExpertOffloadProvider.class,
+                Backends.class.getClassLoader())) {
+            if (provider.device().equalsIgnoreCase(device)) {
+                return provider.open();
+            }
+        }
+        throw new BackendUnavailableException("no '" + device + "' device: this build of speechmoe has no GPU module; "
+                + "build it with 'mvn -Ptornado package' (needs TornadoVM) and run with TORNADOVM_HOME set "
+                + "(README: GPU offload)");
     }
 
     private static Backend vector(int threads) {

@@ -10,6 +10,8 @@ import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.GraphTensors;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
+import org.speechmoe.runtime.backend.Backends;
+import org.speechmoe.runtime.backend.ExpertOffload;
 import org.speechmoe.runtime.decoder.FrameTiming;
 import org.speechmoe.runtime.encoder.Encoder;
 import org.speechmoe.runtime.features.Cmvn;
@@ -27,6 +29,8 @@ public final class SpeechMoeModel implements AutoCloseable {
     private final FbankExtractor fbank;
     private final Cmvn cmvn;
     private final FrameTiming timing;
+    /** The GPU offload, opened by the first recognizer that asks for it and shared by all. */
+    private ExpertOffload offload;
 
     private SpeechMoeModel(SmoeFile file, GraphConfig config, ModelWeights weights) {
         this.file = file;
@@ -107,8 +111,28 @@ public final class SpeechMoeModel implements AutoCloseable {
         return timing;
     }
 
+    /**
+     * The expert offload for {@code device} ({@code gpu}), opened on first use and kept, with the experts' weights on
+     * the device, until the model is closed.
+     *
+     * @throws org.speechmoe.runtime.backend.BackendUnavailableException when the device or its module is missing;
+     *                                                                    the message says how to get it
+     */
+    public synchronized ExpertOffload offload(String device) {
+        if (offload == null) {
+            offload = Backends.offload(device);
+        }
+        return offload;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (offload != null) {
+                offload.close();
+                offload = null;
+            }
+        }
         file.close();
     }
 }

@@ -1,0 +1,42 @@
+package org.speechmoe.runtime.backend;
+
+/**
+ * A CPU backend whose expert FFNs run on an {@link ExpertOffload}: attention, convolutions and dense layers stay on
+ * the CPU, the routed experts' matrix multiplies (the bulk of a MoE model's weights) go to the device.
+ */
+public final class OffloadedBackend implements Backend {
+    private final Backend cpu;
+    private final ExpertOffload offload;
+
+    public OffloadedBackend(Backend cpu, ExpertOffload offload) {
+        this.cpu = cpu;
+        this.offload = offload;
+    }
+
+    @Override
+    public String name() {
+        return cpu.name() + "+" + offload.description();
+    }
+
+    @Override
+    public void matmul(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Epilogue epilogue) {
+        cpu.matmul(x, xOffset, rows, w, y, yOffset, epilogue);
+    }
+
+    @Override
+    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
+                          int heads, float[] out) {
+        cpu.attention(q, k, v, p, biasU, biasV, frames, heads, out);
+    }
+
+    @Override
+    public void depthwiseConv(float[] x, int frames, int channels, float[] kernel, int kernelSize, float[] bias,
+                              float[] out) {
+        cpu.depthwiseConv(x, frames, channels, kernel, kernelSize, bias, out);
+    }
+
+    @Override
+    public void expertFfn(ExpertLayer layer, float[] gathered, int[] offsets, float[] rowScale, float[] out) {
+        offload.expertFfn(layer, gathered, offsets, rowScale, out);
+    }
+}
