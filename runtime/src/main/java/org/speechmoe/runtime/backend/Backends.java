@@ -84,9 +84,9 @@ public final class Backends {
                 return provider.open();
             }
         }
-        throw new BackendUnavailableException("no '" + device + "' device: this build of speechmoe has no GPU module; "
-                + "build it with 'mvn -Ptornado package' (needs TornadoVM) and run with TORNADOVM_HOME set "
-                + "(README: GPU offload)");
+        throw new BackendUnavailableException("no '" + device + "' device: the speechmoe-tornado module is not on the "
+                + "class path; run ./speechmoe with TORNADOVM_HOME set to a TornadoVM 5.2 SDK, or build with "
+                + "mvn -Ptornado (README: GPU offload)");
     }
 
     private static Backend vector(int threads) {
