@@ -5,49 +5,74 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.speechmoe.runtime.io.Npy;
 
-/** The quality figures docs/AUDIO.md states, measured with sines. */
+/** Agreement with torchaudio (the reference's resampler), and the quality figures docs/AUDIO.md states. */
 class ResamplerTest {
     private static final double AMPLITUDE = 0.5;
-    /** Passband: gain within this many dB of 0 (measured: 8e-5 dB). */
-    private static final double PASSBAND_RIPPLE_DB = 1e-3;
-    /** Stopband: aliases (downsampling) and images (upsampling) at least this far down (measured: 101.6 dB). */
-    private static final double REJECTION_DB = 100;
+    /** Passband, 50 Hz to half the lower Nyquist frequency: gain within this many dB of 0 (measured: 0.0167 dB). */
+    private static final double PASSBAND_RIPPLE_DB = 0.02;
+    /** Everything but the sine, for passband input (measured: -55.1 dB or lower). */
+    private static final double PASSBAND_CLEAN_DB = 50;
+    /** Downsampling: sines from 1.25 x the target Nyquist on are this far down (measured: -44.9 dB or lower). */
+    private static final double STOPBAND_DB = 40;
+
+    @ParameterizedTest
+    @CsvSource({"8000, 16000", "22050, 16000", "44100, 16000", "48000, 16000", "32000, 16000", "11025, 16000",
+            "16000, 48000", "44101, 16000"})
+    void matchesTorchaudio(int source, int target) throws IOException {
+        Path dir = Path.of("..", "testdata", "resample");
+        float[] in = Npy.read(dir.resolve(source + "_" + target + ".in.npy")).data();
+        float[] want = Npy.read(dir.resolve(source + "_" + target + ".out.npy")).data();
+        float[] got = Resampler.resample(new Samples(in, source), target).samples();
+        assertEquals(want.length, got.length);
+        float worst = 0;
+        for (int i = 0; i < want.length; i++) {
+            worst = Math.max(worst, Math.abs(want[i] - got[i]));
+        }
+        assertTrue(worst <= 1e-6f, source + " -> " + target + ": max difference from torchaudio " + worst);
+    }
 
     @ParameterizedTest
     @CsvSource({"48000, 16000", "44100, 16000", "22050, 16000", "11025, 16000", "8000, 16000", "44101, 16000",
             "16000, 48000"})
     void passbandSinesKeepTheirAmplitude(int source, int target) {
         double lowNyquist = Math.min(source, target) / 2.0;
-        for (double f : new double[] {50, 440, 1000, 3000, 0.5 * lowNyquist, Resampler.PASSBAND_EDGE * lowNyquist}) {
+        for (double f : new double[] {50, 440, 1000, 0.25 * lowNyquist, 0.5 * lowNyquist}) {
             float[] out = resampleSine(f, source, target);
             int margin = target / 20;
             double gainDb = SineMeasure.db(SineMeasure.amplitude(out, f, target, margin, out.length - margin) / AMPLITUDE);
             assertTrue(Math.abs(gainDb) <= PASSBAND_RIPPLE_DB, source + " -> " + target + " at " + f + " Hz: " + gainDb);
             double otherDb = SineMeasure.db(SineMeasure.residualAmplitude(out, f, target, margin, out.length - margin)
                     / AMPLITUDE);
-            assertTrue(otherDb <= -REJECTION_DB, source + " -> " + target + " at " + f + " Hz leaves " + otherDb + " dB");
+            assertTrue(otherDb <= -PASSBAND_CLEAN_DB, source + " -> " + target + " at " + f + " Hz leaves " + otherDb
+                    + " dB");
         }
     }
 
     @ParameterizedTest
     @CsvSource({"48000, 16000", "44100, 16000", "22050, 16000", "32000, 16000", "44101, 16000"})
-    void sinesAboveTheTargetNyquistAreRemoved(int source, int target) {
-        for (double f : new double[] {target / 2.0, target / 2.0 + 100, 9000, 10000, 0.99 * source / 2}) {
+    void sinesWellAboveTheTargetNyquistAreRemoved(int source, int target) {
+        for (double f : new double[] {1.25 * target / 2, 12000, 0.99 * source / 2}) {
+            if (f >= source / 2.0) {
+                continue;
+            }
             float[] out = resampleSine(f, source, target);
             int margin = target / 20;
             double levelDb = SineMeasure.db(SineMeasure.sineEquivalentAmplitude(out, margin, out.length - margin)
                     / AMPLITUDE);
-            assertTrue(levelDb <= -REJECTION_DB, source + " -> " + target + " at " + f + " Hz: " + levelDb + " dB");
+            assertTrue(levelDb <= -STOPBAND_DB, source + " -> " + target + " at " + f + " Hz: " + levelDb + " dB");
         }
     }
 
     @Test
-    void noDelayAndNoDistortion() {
-        // A 1 kHz sine at 44.1 kHz becomes the 1 kHz sine sampled at 16 kHz, sample for sample.
+    void noDelay() {
+        // A 1 kHz sine at 44.1 kHz becomes the 1 kHz sine sampled at 16 kHz, up to the passband ripple.
         float[] out = resampleSine(1000, 44100, 16000);
         float[] expected = SineMeasure.sine(AMPLITUDE, 1000, 16000, out.length);
         int margin = 800;
@@ -55,27 +80,7 @@ class ResamplerTest {
         for (int i = margin; i < out.length - margin; i++) {
             worst = Math.max(worst, Math.abs(out[i] - expected[i]));
         }
-        assertTrue(worst < 5e-6, "max deviation " + worst);
-    }
-
-    @Test
-    void downAndUpAgainKeepsABandLimitedSignal() {
-        int rate = 48000;
-        float[] in = new float[rate];
-        double[] freqs = {130, 1234.5, 3000, 5000, 7000};
-        for (int i = 0; i < in.length; i++) {
-            for (int k = 0; k < freqs.length; k++) {
-                in[i] += (float) (0.15 * Math.sin(2 * Math.PI * freqs[k] * i / rate + k));
-            }
-        }
-        Samples down = Resampler.resample(new Samples(in, rate), 16000);
-        float[] back = Resampler.resample(down, rate).samples();
-        assertEquals(in.length, back.length);
-        float worst = 0;
-        for (int i = rate / 20; i < in.length - rate / 20; i++) {
-            worst = Math.max(worst, Math.abs(back[i] - in[i]));
-        }
-        assertTrue(worst < 1e-5, "round trip differs by " + worst);
+        assertTrue(worst < 5e-4, "max deviation " + worst);
     }
 
     @Test
