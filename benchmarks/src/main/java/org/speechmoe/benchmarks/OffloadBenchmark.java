@@ -1,9 +1,7 @@
 package org.speechmoe.benchmarks;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.api.Recognizer;
@@ -33,7 +31,7 @@ public final class OffloadBenchmark {
     private OffloadBenchmark() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         String what = args.length > 0 ? args[0] : "all";
         String[] sizes = (args.length > 1 ? args[1] : "S,L").split(",");
         DType dtype = Fixtures.dtype(args.length > 2 ? args[2] : "f32");
@@ -65,7 +63,7 @@ public final class OffloadBenchmark {
     }
 
     /** One MoE layer's experts over 10 s and 30 s of frames, spread evenly over the experts. */
-    private static void experts(Fixtures.Model m, DType dtype, Backend cpu, ExpertOffload gpu) {
+    private static void experts(Fixtures.Model m, DType dtype, Backend cpu, ExpertOffload gpu) throws Exception {
         ExpertLayer layer = new ExpertLayer(m.experts, m.dim, m.hidden,
                 Fixtures.matrix(dtype, m.experts * m.hidden, m.dim, 1),
                 Fixtures.randomFloats(m.experts * m.hidden, 2, 0.1f),
@@ -89,7 +87,7 @@ public final class OffloadBenchmark {
     }
 
     /** 30 s of audio through a random-weight model of size {@code m}, with and without the offload. */
-    private static void endToEnd(Fixtures.Model m, DType dtype, int threads) throws IOException {
+    private static void endToEnd(Fixtures.Model m, DType dtype, int threads) throws Exception {
         Path file = Files.createTempFile("speechmoe-offload-" + m, ".smoe");
         try {
             ModelOpen.write(m.graph(m.experts), dtype, file);
@@ -108,18 +106,7 @@ public final class OffloadBenchmark {
         }
     }
 
-    /** Median wall time in seconds of {@value #RUNS} runs after {@value #WARMUP} warm-up runs. */
-    private static double median(Runnable work) {
-        for (int i = 0; i < WARMUP; i++) {
-            work.run();
-        }
-        double[] t = new double[RUNS];
-        for (int i = 0; i < RUNS; i++) {
-            long start = System.nanoTime();
-            work.run();
-            t[i] = (System.nanoTime() - start) / 1e9;
-        }
-        Arrays.sort(t);
-        return t[RUNS / 2];
+    private static double median(WallClock.Work work) throws Exception {
+        return WallClock.medianSeconds(WARMUP, RUNS, work);
     }
 }
