@@ -1,5 +1,9 @@
 package org.speechmoe.runtime.audio;
 
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Resampling between any two sample rates exactly as the reference does it: {@code torchaudio.functional.resample}
  * with its defaults (band-limited sinc interpolation, a squared-cosine (Hann) window over 6 zero crossings on each
@@ -23,6 +27,9 @@ public final class Resampler {
     public static final float ROLLOFF = 0.99f;
     /** Beyond this the filter grows past any use: 768 kHz to 8 kHz is a ratio of 96. */
     private static final int MAX_DOWNSAMPLING_RATIO = 256;
+    /** Filters are immutable; the few rate pairs a program meets are built once (odd rates take ~0.3 s). */
+    private static final int CACHED_FILTERS = 16;
+    private static final Map<Long, Filter> FILTERS = new ConcurrentHashMap<>();
 
     private Resampler() {
     }
@@ -40,7 +47,16 @@ public final class Resampler {
             throw new IllegalArgumentException("cannot resample " + source + " Hz to " + targetRate
                     + " Hz: more than " + MAX_DOWNSAMPLING_RATIO + "x downsampling");
         }
-        return new Samples(new Filter(source, targetRate).apply(audio.samples()), targetRate);
+        long key = (long) source << 32 | targetRate;
+        Filter filter = FILTERS.get(key);
+        if (filter == null) {
+            if (FILTERS.size() >= CACHED_FILTERS) {
+                FILTERS.clear();
+            }
+            filter = new Filter(source, targetRate);
+            FILTERS.put(key, filter);
+        }
+        return new Samples(filter.apply(audio.samples()), targetRate);
     }
 
     /** {@code ceil(inputLength · targetRate / sourceRate)}: the output instants {@code k / targetRate} inside the input. */
@@ -105,7 +121,7 @@ public final class Resampler {
                     // |t| < 6 holds on one run of consecutive taps, so position w - first is its index.
                     run[n++] = sinc * (c * c * scale);
                 }
-                taps[k] = java.util.Arrays.copyOf(run, n);
+                taps[k] = Arrays.copyOf(run, n);
             }
         }
 
