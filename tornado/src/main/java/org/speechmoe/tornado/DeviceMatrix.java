@@ -34,9 +34,4 @@ record DeviceMatrix(DType dtype, TornadoNativeArray values, FloatArray scales) {
             }
         };
     }
-
-    /** Bytes on the device. */
-    long bytes() {
-        return values.getNumBytesOfSegment() + (scales == null ? 0 : scales.getNumBytesOfSegment());
-    }
 }

@@ -36,7 +36,6 @@ final class LayerOnDevice implements AutoCloseable {
     private final WorkerGrid1D hiddenGrid;
     private final WorkerGrid1D outputGrid;
     private final TornadoExecutionPlan plan;
-    private final long weightBytes;
     private final boolean halfPrecision;
 
     LayerOnDevice(String name, ExpertLayer layer) {
@@ -54,7 +53,6 @@ final class LayerOnDevice implements AutoCloseable {
         DeviceMatrix w1 = DeviceMatrix.of(layer.w1());
         DeviceMatrix w2 = DeviceMatrix.of(layer.w2());
         halfPrecision = w1.dtype() == DType.F16 || w2.dtype() == DType.F16;
-        weightBytes = w1.bytes() + w2.bytes() + b1.getNumBytesOfSegment() + b2.getNumBytesOfSegment();
         int act = switch (layer.activation()) {
             case NONE -> ExpertKernels.NONE;
             case RELU -> ExpertKernels.RELU;
@@ -101,10 +99,6 @@ final class LayerOnDevice implements AutoCloseable {
     /** Whether a kernel reads half floats (devices without fp16 support cannot build it). */
     boolean halfPrecision() {
         return halfPrecision;
-    }
-
-    long weightBytes() {
-        return weightBytes;
     }
 
     /** {@link org.speechmoe.runtime.backend.Backend#expertFfn}'s contract, in launches of at most CAPACITY rows. */

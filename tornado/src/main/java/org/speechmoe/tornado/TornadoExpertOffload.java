@@ -53,11 +53,6 @@ final class TornadoExpertOffload implements ExpertOffload {
         return layers.computeIfAbsent(layer, l -> new LayerOnDevice("experts" + layers.size(), l));
     }
 
-    /** Bytes of expert weights uploaded so far. */
-    synchronized long weightBytes() {
-        return layers.values().stream().mapToLong(LayerOnDevice::weightBytes).sum();
-    }
-
     @Override
     public void close() {
         List<LayerOnDevice> all;
