@@ -62,4 +62,82 @@ public interface Backend {
                     new Epilogue(b2, Activation.NONE, layer.scale(), gates, false));
         }
     }
+
+    // The light operations below are memory-bound passes over the activations; their defaults are the scalar
+    // specification, in the order the math is written.
+
+    /**
+     * LayerNorm over the channels of each of {@code frames} rows ({@code channels = weight.length}):
+     * {@code out = (x - mean) / sqrt(var + eps) · weight + bias}; {@code out} may be {@code x}.
+     */
+    default void layerNorm(float[] x, int frames, float[] weight, float[] bias, float eps, float[] out) {
+        int d = weight.length;
+        for (int t = 0; t < frames; t++) {
+            int base = t * d;
+            double sum = 0;
+            for (int c = 0; c < d; c++) {
+                sum += x[base + c];
+            }
+            float mean = (float) (sum / d);
+            double sq = 0;
+            for (int c = 0; c < d; c++) {
+                float dev = x[base + c] - mean;
+                sq += dev * dev;
+            }
+            float inv = (float) (1.0 / Math.sqrt(sq / d + eps));
+            for (int c = 0; c < d; c++) {
+                out[base + c] = (x[base + c] - mean) * inv * weight[c] + bias[c];
+            }
+        }
+    }
+
+    /** {@code out[t, c] = x[t, c] · scale[c] + shift[c]} ({@code channels = scale.length}); {@code out} may be x. */
+    default void scaleShift(float[] x, int frames, float[] scale, float[] shift, float[] out) {
+        int d = scale.length;
+        for (int t = 0; t < frames; t++) {
+            for (int c = 0; c < d; c++) {
+                out[t * d + c] = x[t * d + c] * scale[c] + shift[c];
+            }
+        }
+    }
+
+    /** {@code x[i] = activation(x[i])} for {@code i < n}. */
+    default void activate(float[] x, int n, Activation activation) {
+        for (int i = 0; i < n; i++) {
+            x[i] = activation.apply(x[i]);
+        }
+    }
+
+    /**
+     * The gated linear unit over the channels: x is {@code frames × 2·channels}, {@code out[t, c] = x[t, c] ·
+     * sigmoid(x[t, channels + c])}.
+     */
+    default void glu(float[] x, int frames, int channels, float[] out) {
+        for (int t = 0; t < frames; t++) {
+            for (int c = 0; c < channels; c++) {
+                float a = x[t * 2 * channels + c];
+                float b = x[t * 2 * channels + channels + c];
+                out[t * channels + c] = a * (float) (1.0 / (1.0 + StrictMath.exp(-b)));
+            }
+        }
+    }
+
+    /** Log-softmax of each of {@code rows} rows of {@code cols} values, in place. */
+    default void logSoftmax(float[] x, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, x[base + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += StrictMath.exp(x[base + c] - max);
+            }
+            float log = (float) StrictMath.log(sum);
+            for (int c = 0; c < cols; c++) {
+                x[base + c] = x[base + c] - max - log;
+            }
+        }
+    }
 }

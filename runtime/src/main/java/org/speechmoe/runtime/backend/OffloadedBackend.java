@@ -39,4 +39,29 @@ public final class OffloadedBackend implements Backend {
     public void expertFfn(ExpertLayer layer, float[] gathered, int[] offsets, float[] rowScale, float[] out) {
         offload.expertFfn(layer, gathered, offsets, rowScale, out);
     }
+
+    @Override
+    public void layerNorm(float[] x, int frames, float[] weight, float[] bias, float eps, float[] out) {
+        cpu.layerNorm(x, frames, weight, bias, eps, out);
+    }
+
+    @Override
+    public void scaleShift(float[] x, int frames, float[] scale, float[] shift, float[] out) {
+        cpu.scaleShift(x, frames, scale, shift, out);
+    }
+
+    @Override
+    public void activate(float[] x, int n, Activation activation) {
+        cpu.activate(x, n, activation);
+    }
+
+    @Override
+    public void glu(float[] x, int frames, int channels, float[] out) {
+        cpu.glu(x, frames, channels, out);
+    }
+
+    @Override
+    public void logSoftmax(float[] x, int rows, int cols) {
+        cpu.logSoftmax(x, rows, cols);
+    }
 }

@@ -64,6 +64,18 @@ public final class VectorBackend implements Backend {
     private static final int PR = 2 * L;
     /** Rows from which x is packed into panels. */
     private static final int PACK_MIN_ROWS = 8;
+    /**
+     * Register tile of the row kernel: x rows (each element broadcast) × weight columns (two vectors of a weight
+     * panel). 12 rows use 24 of AVX-512's 32 vector registers; with 16 registers (AVX2, NEON) 6 rows fit.
+     */
+    private static final int MR = L >= 16 ? 12 : 6;
+    private static final int NR = 2 * L;
+    /**
+     * Rows from which the weights, not x, may be packed into panels: the row kernel then writes whole output rows
+     * with vector stores, but packing the weights costs about one pass over them per call, which only many rows
+     * repay (see {@link #packWeightsFor}).
+     */
+    private static final int WEIGHT_PANEL_MIN_ROWS = 48;
     /** Decoded weight block per thread; sized to stay in L2 while all x rows stream past it. */
     private static final int BLOCK_BYTES = 64 * 1024;
     /** Multiply-adds below which an operation stays on the calling thread. */
@@ -224,7 +236,10 @@ public final class VectorBackend implements Backend {
         final float[] y;
         final int yOffset;
         final Ep ep;
+        /** x packed into panels (outer products against weight rows). */
         final boolean packed;
+        /** The weights packed into panels (x rows broadcast against them); excludes {@link #packed}. */
+        final boolean rowTiles;
         /** Weight rows per kernel tile, and per block (a multiple of it). */
         final int colUnit;
         final int blockRows;
@@ -249,9 +264,10 @@ public final class VectorBackend implements Backend {
             this.ep = ep;
             int in = w.cols();
             int out = w.rows();
-            packed = rows >= PACK_MIN_ROWS;
-            colUnit = packed ? MW : TC;
-            rowUnit = packed ? PR : TR;
+            rowTiles = packWeightsFor(rows, w.cols(), w.rows());
+            packed = !rowTiles && rows >= PACK_MIN_ROWS;
+            colUnit = rowTiles ? NR : packed ? MW : TC;
+            rowUnit = rowTiles ? MR : packed ? PR : TR;
             int maxBlock = Math.max(colUnit, BLOCK_BYTES / (4 * Math.max(in, 1)) / colUnit * colUnit);
             // enough blocks that threads share the columns, but not smaller than the kernel's tile
             int spread = roundUp(ceilDiv(out, 2 * threads), colUnit);
@@ -338,12 +354,27 @@ public final class VectorBackend implements Backend {
             if (ncPad > nc) {
                 Arrays.fill(block, nc * in, ncPad * in, 0f);
             }
-            if (packed) {
+            if (rowTiles) {
+                float[] panels = scratch.weightPanels(ncPad * in);
+                packWeights(block, ncPad, in, panels);
+                rowTileBlock(this, rowFrom, rowTo, colFrom, colTo, panels, scratch.dots(MR * NR));
+            } else if (packed) {
                 packedBlock(this, rowFrom, rowTo, colFrom, colTo, block, scratch.dots(MW * PR));
             } else {
                 dotBlock(this, rowFrom, rowTo, colFrom, colTo, block, scratch.dots(TR * ncPad));
             }
         }
+    }
+
+    /**
+     * Whether a {@code rows × in → out} multiply packs its weights (row kernel) rather than x (outer-product kernel).
+     * Per multiply-add, packing the weights costs about {@code 1/rows} of a scalar move, while packing x costs
+     * {@code 1/out} and its transposed scalar epilogue about {@code 3/in}: short inputs (the 9-tap first convolution,
+     * attention-sized layers) favour the row kernel, long inputs with few rows (a 4864-wide projection of 64 frames)
+     * the outer product.
+     */
+    static boolean packWeightsFor(int rows, int in, int out) {
+        return rows >= WEIGHT_PANEL_MIN_ROWS && 1.0 / rows < 3.0 / in + 1.0 / out;
     }
 
     private static float[] panelBuffer(int floats) {
@@ -359,6 +390,14 @@ public final class VectorBackend implements Backend {
     private static final class GemmScratch {
         private float[] block = new float[0];
         private float[] dots = new float[0];
+        private float[] weightPanels = new float[0];
+
+        float[] weightPanels(int n) {
+            if (weightPanels.length < n) {
+                weightPanels = new float[n];
+            }
+            return weightPanels;
+        }
 
         float[] block(int n) {
             if (block.length < n) {
@@ -393,6 +432,171 @@ public final class VectorBackend implements Backend {
             GemmScratch scratch = new GemmScratch();
             return item -> g.run(item, scratch);
         });
+    }
+
+    /**
+     * The decoded weight rows of {@code block} ({@code n × in}, n a multiple of {@link #NR}) as panels of NR
+     * columns: {@code panels[(p·in + k)·NR + c] = block[(p·NR + c)·in + k]}.
+     */
+    private static void packWeights(float[] block, int n, int in, float[] panels) {
+        for (int p = 0; p < n / NR; p++) {
+            int base = p * in * NR;
+            for (int c = 0; c < NR; c++) {
+                int src = (p * NR + c) * in;
+                for (int k = 0, dst = base + c; k < in; k++, dst += NR) {
+                    panels[dst] = block[src + k];
+                }
+            }
+        }
+    }
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} against the weight panels of columns {@code [colFrom, colTo)}, {@link #MR} rows
+     * at a time (a short last tile repeats its last row), each output row written with vector stores.
+     */
+    private static void rowTileBlock(Gemm g, int rowFrom, int rowTo, int colFrom, int colTo, float[] panels,
+                                     float[] tile) {
+        int in = g.w.cols();
+        int out = g.w.rows();
+        int nc = colTo - colFrom;
+        for (int r = rowFrom; r < rowTo; r += MR) {
+            int n = Math.min(MR, rowTo - r);
+            int xa = g.xOffset + r * in;
+            for (int c = 0; c < nc; c += NR) {
+                if (MR == 12) {
+                    rowKernel12x2(g.x, xa, in, n, panels, c * in, tile);
+                } else {
+                    rowKernel6x2(g.x, xa, in, n, panels, c * in, tile);
+                }
+                int m = Math.min(NR, nc - c);
+                for (int i = 0; i < n; i++) {
+                    epilogue(g.ep, tile, i * NR, g.y, g.yOffset + (r + i) * out + colFrom + c, r + i, colFrom + c, m);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code tile[i·NR + c] = Σ_k x[xa + i'·in + k] · panels[wa + k·NR + c]} for 12 rows i (i' = min(i, n-1)) and
+     * the NR = 2L columns of one weight panel: 24 vector accumulators, each x element broadcast once.
+     */
+    private static void rowKernel12x2(float[] x, int xa, int in, int n, float[] panels, int wa, float[] tile) {
+        FloatVector a00 = FloatVector.zero(FS), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+        FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+        FloatVector a60 = a00, a61 = a00, a70 = a00, a71 = a00, a80 = a00, a81 = a00;
+        FloatVector a90 = a00, a91 = a00, aa0 = a00, aa1 = a00, ab0 = a00, ab1 = a00;
+        int last = n - 1;
+        int x0 = xa, x1 = xa + Math.min(1, last) * in, x2 = xa + Math.min(2, last) * in;
+        int x3 = xa + Math.min(3, last) * in, x4 = xa + Math.min(4, last) * in, x5 = xa + Math.min(5, last) * in;
+        int x6 = xa + Math.min(6, last) * in, x7 = xa + Math.min(7, last) * in, x8 = xa + Math.min(8, last) * in;
+        int x9 = xa + Math.min(9, last) * in, xA = xa + Math.min(10, last) * in, xB = xa + Math.min(11, last) * in;
+        for (int k = 0, at = wa; k < in; k++, at += NR) {
+            FloatVector w0 = FloatVector.fromArray(FS, panels, at);
+            FloatVector w1 = FloatVector.fromArray(FS, panels, at + L);
+            FloatVector b = FloatVector.broadcast(FS, x[x0 + k]);
+            a00 = b.fma(w0, a00);
+            a01 = b.fma(w1, a01);
+            b = FloatVector.broadcast(FS, x[x1 + k]);
+            a10 = b.fma(w0, a10);
+            a11 = b.fma(w1, a11);
+            b = FloatVector.broadcast(FS, x[x2 + k]);
+            a20 = b.fma(w0, a20);
+            a21 = b.fma(w1, a21);
+            b = FloatVector.broadcast(FS, x[x3 + k]);
+            a30 = b.fma(w0, a30);
+            a31 = b.fma(w1, a31);
+            b = FloatVector.broadcast(FS, x[x4 + k]);
+            a40 = b.fma(w0, a40);
+            a41 = b.fma(w1, a41);
+            b = FloatVector.broadcast(FS, x[x5 + k]);
+            a50 = b.fma(w0, a50);
+            a51 = b.fma(w1, a51);
+            b = FloatVector.broadcast(FS, x[x6 + k]);
+            a60 = b.fma(w0, a60);
+            a61 = b.fma(w1, a61);
+            b = FloatVector.broadcast(FS, x[x7 + k]);
+            a70 = b.fma(w0, a70);
+            a71 = b.fma(w1, a71);
+            b = FloatVector.broadcast(FS, x[x8 + k]);
+            a80 = b.fma(w0, a80);
+            a81 = b.fma(w1, a81);
+            b = FloatVector.broadcast(FS, x[x9 + k]);
+            a90 = b.fma(w0, a90);
+            a91 = b.fma(w1, a91);
+            b = FloatVector.broadcast(FS, x[xA + k]);
+            aa0 = b.fma(w0, aa0);
+            aa1 = b.fma(w1, aa1);
+            b = FloatVector.broadcast(FS, x[xB + k]);
+            ab0 = b.fma(w0, ab0);
+            ab1 = b.fma(w1, ab1);
+        }
+        a00.intoArray(tile, 0);
+        a01.intoArray(tile, L);
+        a10.intoArray(tile, NR);
+        a11.intoArray(tile, NR + L);
+        a20.intoArray(tile, 2 * NR);
+        a21.intoArray(tile, 2 * NR + L);
+        a30.intoArray(tile, 3 * NR);
+        a31.intoArray(tile, 3 * NR + L);
+        a40.intoArray(tile, 4 * NR);
+        a41.intoArray(tile, 4 * NR + L);
+        a50.intoArray(tile, 5 * NR);
+        a51.intoArray(tile, 5 * NR + L);
+        a60.intoArray(tile, 6 * NR);
+        a61.intoArray(tile, 6 * NR + L);
+        a70.intoArray(tile, 7 * NR);
+        a71.intoArray(tile, 7 * NR + L);
+        a80.intoArray(tile, 8 * NR);
+        a81.intoArray(tile, 8 * NR + L);
+        a90.intoArray(tile, 9 * NR);
+        a91.intoArray(tile, 9 * NR + L);
+        aa0.intoArray(tile, 10 * NR);
+        aa1.intoArray(tile, 10 * NR + L);
+        ab0.intoArray(tile, 11 * NR);
+        ab1.intoArray(tile, 11 * NR + L);
+    }
+
+    /** {@link #rowKernel12x2} with 6 rows: the tile that fits 16 vector registers. */
+    private static void rowKernel6x2(float[] x, int xa, int in, int n, float[] panels, int wa, float[] tile) {
+        FloatVector a00 = FloatVector.zero(FS), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+        FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
+        int last = n - 1;
+        int x0 = xa, x1 = xa + Math.min(1, last) * in, x2 = xa + Math.min(2, last) * in;
+        int x3 = xa + Math.min(3, last) * in, x4 = xa + Math.min(4, last) * in, x5 = xa + Math.min(5, last) * in;
+        for (int k = 0, at = wa; k < in; k++, at += NR) {
+            FloatVector w0 = FloatVector.fromArray(FS, panels, at);
+            FloatVector w1 = FloatVector.fromArray(FS, panels, at + L);
+            FloatVector b = FloatVector.broadcast(FS, x[x0 + k]);
+            a00 = b.fma(w0, a00);
+            a01 = b.fma(w1, a01);
+            b = FloatVector.broadcast(FS, x[x1 + k]);
+            a10 = b.fma(w0, a10);
+            a11 = b.fma(w1, a11);
+            b = FloatVector.broadcast(FS, x[x2 + k]);
+            a20 = b.fma(w0, a20);
+            a21 = b.fma(w1, a21);
+            b = FloatVector.broadcast(FS, x[x3 + k]);
+            a30 = b.fma(w0, a30);
+            a31 = b.fma(w1, a31);
+            b = FloatVector.broadcast(FS, x[x4 + k]);
+            a40 = b.fma(w0, a40);
+            a41 = b.fma(w1, a41);
+            b = FloatVector.broadcast(FS, x[x5 + k]);
+            a50 = b.fma(w0, a50);
+            a51 = b.fma(w1, a51);
+        }
+        a00.intoArray(tile, 0);
+        a01.intoArray(tile, L);
+        a10.intoArray(tile, NR);
+        a11.intoArray(tile, NR + L);
+        a20.intoArray(tile, 2 * NR);
+        a21.intoArray(tile, 2 * NR + L);
+        a30.intoArray(tile, 3 * NR);
+        a31.intoArray(tile, 3 * NR + L);
+        a40.intoArray(tile, 4 * NR);
+        a41.intoArray(tile, 4 * NR + L);
+        a50.intoArray(tile, 5 * NR);
+        a51.intoArray(tile, 5 * NR + L);
     }
 
     /** Rows {@code [rowFrom, rowTo)} (whole panels) against the decoded weight rows {@code [colFrom, colTo)}. */
@@ -797,9 +1001,15 @@ public final class VectorBackend implements Backend {
                                  int frames, int d, int dk, float[] out) {
     }
 
-    /** One thread's buffers; {@code keys} holds head {@code head}'s k and p transposed: {@code [2·d_k][frames]}. */
+    /**
+     * One thread's buffers; {@code keys} holds head {@code head}'s k and p transposed: {@code [2·d_k][frames]}; when
+     * d_k is not a multiple of L, {@code values} holds its v rows padded to {@code valueStride} columns with zeros,
+     * so that the last columns are whole vectors too.
+     */
     private static final class AttentionScratch {
         final int stride;
+        final int valueStride;
+        final float[] values;
         final float[] keys;
         final float[] queries;
         final float[] scores;
@@ -809,6 +1019,8 @@ public final class VectorBackend implements Backend {
 
         AttentionScratch(int frames, int dk) {
             stride = roundUp(frames, PR);
+            valueStride = roundUp(dk, L);
+            values = valueStride == dk ? null : new float[frames * valueStride];
             keys = new float[2 * dk * stride];
             queries = new float[MW * 2 * dk];
             scores = new float[MW * stride];
@@ -822,6 +1034,9 @@ public final class VectorBackend implements Backend {
                 for (int j = 0; j < a.dk; j++) {
                     keys[j * stride + s] = a.k[src + j];
                     keys[pAt + j * stride + s] = a.p[src + j];
+                }
+                if (values != null) {
+                    System.arraycopy(a.v, src, values, s * valueStride, a.dk);
                 }
             }
             head = h;
@@ -874,26 +1089,31 @@ public final class VectorBackend implements Backend {
                 }
                 sums[i] = VectorMath.sum(sum);
             }
-            // out_t = Σ_s e[t, s] · v_s / sum_t, PR columns of d_k at a time
-            int j = 0;
-            for (; j + PR <= dk; j += PR) {
-                kernel6x2(a.v, col + j, d, frames, scores, 0, stride, tile);
+            // out_t = Σ_s e[t, s] · v_s / sum_t, PR (or, last, L) columns of d_k at a time
+            float[] values = s.values == null ? a.v : s.values;
+            int vAt = s.values == null ? col : 0;
+            int vStride = s.values == null ? d : s.valueStride;
+            for (int j = 0; j < dk; ) {
+                int width = s.valueStride - j >= PR ? PR : L;
+                if (width == PR) {
+                    kernel6x2(values, vAt + j, vStride, frames, scores, 0, stride, tile);
+                } else {
+                    kernel6x1(values, vAt + j, vStride, frames, scores, 0, stride, tile);
+                }
+                int m = Math.min(width, dk - j);
                 for (int i = 0; i < n; i++) {
                     int at = (t0 + i) * d + col + j;
-                    for (int r = 0; r < PR; r += L) {
-                        FloatVector.fromArray(FS, tile, i * PR + r).div(sums[i]).intoArray(a.out, at + r);
+                    if (m == width) {
+                        for (int r = 0; r < width; r += L) {
+                            FloatVector.fromArray(FS, tile, i * PR + r).div(sums[i]).intoArray(a.out, at + r);
+                        }
+                    } else {
+                        for (int r = 0; r < m; r++) {
+                            a.out[at + r] = tile[i * PR + r] / sums[i];
+                        }
                     }
                 }
-            }
-            for (; j < dk; j++) {
-                for (int i = 0; i < n; i++) {
-                    int base = i * stride;
-                    float acc = 0f;
-                    for (int src = 0; src < frames; src++) {
-                        acc += scores[base + src] * a.v[src * d + col + j];
-                    }
-                    a.out[(t0 + i) * d + col + j] = acc / sums[i];
-                }
+                j += width;
             }
         }
     }
@@ -964,6 +1184,153 @@ public final class VectorBackend implements Backend {
                         acc += kernel[c * kernelSize + j] * x[(t + j - pad) * channels + c];
                     }
                     out[o + c] = acc;
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // element-wise and per-row passes: vectorized along the channels, rows spread over the threads
+
+    /** Runs {@code body(from, to)} over row ranges; {@code costPerRow} weighs the split against its overhead. */
+    private void forRows(int rows, long costPerRow, RowRange body) {
+        int chunk = Math.max(1, ceilDiv(rows, 4 * threads));
+        forEach(ceilDiv(rows, chunk), costPerRow * rows, () -> item -> body.run(item * chunk,
+                Math.min(rows, (item + 1) * chunk)));
+    }
+
+    @FunctionalInterface
+    private interface RowRange {
+        void run(int from, int to);
+    }
+
+    @Override
+    public void layerNorm(float[] x, int frames, float[] weight, float[] bias, float eps, float[] out) {
+        int d = weight.length;
+        int bound = FS.loopBound(d);
+        forRows(frames, 4L * d, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int base = t * d;
+                FloatVector acc = FloatVector.zero(FS);
+                int c = 0;
+                for (; c < bound; c += L) {
+                    acc = acc.add(FloatVector.fromArray(FS, x, base + c));
+                }
+                float sum = VectorMath.sum(acc);
+                for (; c < d; c++) {
+                    sum += x[base + c];
+                }
+                float mean = sum / d;
+                acc = FloatVector.zero(FS);
+                for (c = 0; c < bound; c += L) {
+                    FloatVector dev = FloatVector.fromArray(FS, x, base + c).sub(mean);
+                    acc = dev.fma(dev, acc);
+                }
+                float sq = VectorMath.sum(acc);
+                for (; c < d; c++) {
+                    float dev = x[base + c] - mean;
+                    sq += dev * dev;
+                }
+                float inv = (float) (1.0 / Math.sqrt((double) sq / d + eps));
+                for (c = 0; c < bound; c += L) {
+                    FloatVector.fromArray(FS, x, base + c).sub(mean).mul(inv)
+                            .fma(FloatVector.fromArray(FS, weight, c), FloatVector.fromArray(FS, bias, c))
+                            .intoArray(out, base + c);
+                }
+                for (; c < d; c++) {
+                    out[base + c] = (x[base + c] - mean) * inv * weight[c] + bias[c];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void scaleShift(float[] x, int frames, float[] scale, float[] shift, float[] out) {
+        int d = scale.length;
+        int bound = FS.loopBound(d);
+        forRows(frames, d, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int base = t * d;
+                int c = 0;
+                for (; c < bound; c += L) {
+                    FloatVector.fromArray(FS, x, base + c)
+                            .fma(FloatVector.fromArray(FS, scale, c), FloatVector.fromArray(FS, shift, c))
+                            .intoArray(out, base + c);
+                }
+                for (; c < d; c++) {
+                    out[base + c] = x[base + c] * scale[c] + shift[c];
+                }
+            }
+        });
+    }
+
+    @Override
+    public void activate(float[] x, int n, Activation activation) {
+        if (activation == Activation.NONE) {
+            return;
+        }
+        int block = 4096;
+        forRows(ceilDiv(n, block), 8L * block, (from, to) -> {
+            int end = Math.min(n, to * block);
+            int i = from * block;
+            for (; i + L <= end; i += L) {
+                activate(activation, FloatVector.fromArray(FS, x, i)).intoArray(x, i);
+            }
+            for (; i < end; i++) {
+                x[i] = activation.apply(x[i]);
+            }
+        });
+    }
+
+    @Override
+    public void glu(float[] x, int frames, int channels, float[] out) {
+        int bound = FS.loopBound(channels);
+        forRows(frames, 8L * channels, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int a = t * 2 * channels;
+                int o = t * channels;
+                int c = 0;
+                for (; c < bound; c += L) {
+                    FloatVector gate = FloatVector.fromArray(FS, x, a + channels + c);
+                    FloatVector.fromArray(FS, x, a + c).mul(ONE.div(VectorMath.exp(gate.neg()).add(1f)))
+                            .intoArray(out, o + c);
+                }
+                for (; c < channels; c++) {
+                    out[o + c] = x[a + c] * (float) (1.0 / (1.0 + StrictMath.exp(-x[a + channels + c])));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void logSoftmax(float[] x, int rows, int cols) {
+        int bound = FS.loopBound(cols);
+        forRows(rows, 8L * cols, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * cols;
+                FloatVector m = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+                int c = 0;
+                for (; c < bound; c += L) {
+                    m = m.max(FloatVector.fromArray(FS, x, base + c));
+                }
+                float max = m.reduceLanes(VectorOperators.MAX);
+                for (; c < cols; c++) {
+                    max = Math.max(max, x[base + c]);
+                }
+                FloatVector acc = FloatVector.zero(FS);
+                for (c = 0; c < bound; c += L) {
+                    acc = acc.add(VectorMath.exp(FloatVector.fromArray(FS, x, base + c).sub(max)));
+                }
+                double sum = VectorMath.sum(acc);
+                for (; c < cols; c++) {
+                    sum += StrictMath.exp(x[base + c] - max);
+                }
+                float shift = max + (float) StrictMath.log(sum);
+                for (c = 0; c < bound; c += L) {
+                    FloatVector.fromArray(FS, x, base + c).sub(shift).intoArray(x, base + c);
+                }
+                for (; c < cols; c++) {
+                    x[base + c] = x[base + c] - shift;
                 }
             }
         });

@@ -1,5 +1,7 @@
 package org.speechmoe.runtime.encoder;
 
+import org.speechmoe.runtime.backend.Backend;
+
 /** BatchNorm at inference: the running statistics folded into one scale and shift per channel. */
 final class BatchNorm implements Norm {
     private static final double EPS = 1e-5;
@@ -17,12 +19,7 @@ final class BatchNorm implements Norm {
     }
 
     @Override
-    public void apply(float[] x, int frames, float[] out) {
-        int d = scale.length;
-        for (int t = 0; t < frames; t++) {
-            for (int c = 0; c < d; c++) {
-                out[t * d + c] = x[t * d + c] * scale[c] + shift[c];
-            }
-        }
+    public void apply(Backend backend, float[] x, int frames, float[] out) {
+        backend.scaleShift(x, frames, scale, shift, out);
     }
 }

@@ -55,16 +55,16 @@ final class ConformerBlock {
     Routing forward(Backend backend, float[] x, int frames, float[] pe, float[] embedding) {
         float[] y = new float[frames * d];
         if (macaron != null) {
-            normFfMacaron.apply(x, frames, y);
+            normFfMacaron.apply(backend, x, frames, y);
             macaron.addTo(backend, y, frames, x);
         }
-        normMha.apply(x, frames, y);
+        normMha.apply(backend, x, frames, y);
         attention.addTo(backend, y, pe, frames, x);
         if (conv != null) {
-            normConv.apply(x, frames, y);
+            normConv.apply(backend, x, frames, y);
             conv.addTo(backend, y, frames, x);
         }
-        normFf.apply(x, frames, y);
+        normFf.apply(backend, x, frames, y);
         Routing routing = null;
         if (moe != null) {
             routing = moe.addTo(backend, embedding, y, frames, x);
@@ -72,7 +72,7 @@ final class ConformerBlock {
             dense.addTo(backend, y, frames, x);
         }
         if (normFinal != null) {
-            normFinal.apply(x, frames, x);
+            normFinal.apply(backend, x, frames, x);
         }
         return routing;
     }

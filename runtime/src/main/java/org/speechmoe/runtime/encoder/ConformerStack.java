@@ -54,7 +54,7 @@ final class ConformerStack {
                 routings.add(r);
             }
         }
-        afterNorm.apply(x, t, x);
+        afterNorm.apply(backend, x, t, x);
         return x;
     }
 }

@@ -44,19 +44,11 @@ final class ConvolutionModule {
         float[] doubled = new float[frames * 2 * d];
         backend.matmul(y, frames, pointwise1, doubled, Epilogue.store(pointwise1Bias, Activation.NONE));
         float[] gated = new float[frames * d];
-        for (int t = 0; t < frames; t++) {
-            for (int c = 0; c < d; c++) {
-                float a = doubled[t * 2 * d + c];
-                float b = doubled[t * 2 * d + d + c];
-                gated[t * d + c] = a * (float) (1.0 / (1.0 + StrictMath.exp(-b)));
-            }
-        }
+        backend.glu(doubled, frames, d, gated);
         float[] conv = new float[frames * d];
         backend.depthwiseConv(gated, frames, d, depthwise, kernelSize, depthwiseBias, conv);
-        norm.apply(conv, frames, conv);
-        for (int i = 0; i < conv.length; i++) {
-            conv[i] = activation.apply(conv[i]);
-        }
+        norm.apply(backend, conv, frames, conv);
+        backend.activate(conv, conv.length, activation);
         backend.matmul(conv, frames, pointwise2, x, Epilogue.addScaled(pointwise2Bias, 1f));
     }
 }

@@ -49,26 +49,8 @@ public final class Encoder {
         float[] hidden = main.forward(backend, feats, frames, embedding, trace, routings);
         float[] logits = new float[t * vocab];
         backend.matmul(hidden, t, outLinear, logits, Epilogue.store(outBias, Activation.NONE));
-        logSoftmax(logits, t, vocab);
+        backend.logSoftmax(logits, t, vocab);
         trace.record("logp", logits, t, vocab);
         return new Output(logits, t, vocab, List.copyOf(routings));
-    }
-
-    private static void logSoftmax(float[] x, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, x[base + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += StrictMath.exp(x[base + c] - max);
-            }
-            float log = (float) StrictMath.log(sum);
-            for (int c = 0; c < cols; c++) {
-                x[base + c] = x[base + c] - max - log;
-            }
-        }
     }
 }

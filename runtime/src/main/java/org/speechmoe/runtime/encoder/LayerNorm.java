@@ -1,5 +1,7 @@
 package org.speechmoe.runtime.encoder;
 
+import org.speechmoe.runtime.backend.Backend;
+
 /** LayerNorm over the channels of each frame: {@code (x - mean) / sqrt(var + eps) * weight + bias}. */
 final class LayerNorm implements Norm {
     /** The encoders' LayerNorms use 1e-12 (3m-asr), the convolution module's PyTorch's default 1e-5. */
@@ -17,24 +19,7 @@ final class LayerNorm implements Norm {
     }
 
     @Override
-    public void apply(float[] x, int frames, float[] out) {
-        int d = weight.length;
-        for (int t = 0; t < frames; t++) {
-            int base = t * d;
-            double sum = 0;
-            for (int c = 0; c < d; c++) {
-                sum += x[base + c];
-            }
-            float mean = (float) (sum / d);
-            double sq = 0;
-            for (int c = 0; c < d; c++) {
-                float dev = x[base + c] - mean;
-                sq += dev * dev;
-            }
-            float inv = (float) (1.0 / Math.sqrt(sq / d + eps));
-            for (int c = 0; c < d; c++) {
-                out[base + c] = (x[base + c] - mean) * inv * weight[c] + bias[c];
-            }
-        }
+    public void apply(Backend backend, float[] x, int frames, float[] out) {
+        backend.layerNorm(x, frames, weight, bias, eps, out);
     }
 }

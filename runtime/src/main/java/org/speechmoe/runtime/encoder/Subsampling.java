@@ -9,17 +9,22 @@ import org.speechmoe.runtime.model.ModelWeights;
 /**
  * 4x {@code conv2d} subsampling: Conv2d(1→d, 3x3, stride 2), ReLU, Conv2d(d→d, 3x3, stride 2), ReLU, then a Linear over
  * each output frame's channels × frequencies (channel-major). Both convolutions run as matrix multiplies over
- * im2col patches, so they use the backend's GEMM.
+ * im2col patches, so they use the backend's GEMM. The second convolution's patches are laid out tap-major
+ * ({@code (kh, kw, cin)}: nine contiguous copies of a position's channels) instead of the stored weight's
+ * channel-major order, so its weight is used through a copy with the columns permuted the same way (d × 9d floats,
+ * made on first use: 2.4 MB for d = 256).
  */
 final class Subsampling {
     /** Output frames computed per pass: bounds the convolutions' buffers, not the audio length. */
-    private static final int FRAMES_PER_CHUNK = 16;
+    private static final int FRAMES_PER_CHUNK = 64;
 
     private final int d;
     private final int bins;
     private final Matrix conv0;
     private final float[] conv0Bias;
     private final Matrix conv2;
+    /** {@link #conv2} with its columns in (kh, kw, cin) order; made on first use (racy but idempotent). */
+    private volatile Matrix conv2TapMajor;
     private final float[] conv2Bias;
     private final Matrix out;
     private final float[] outBias;
@@ -38,6 +43,25 @@ final class Subsampling {
     /** Frames out for {@code frames} in: each 3x3 stride-2 convolution maps n to (n - 1) / 2. */
     static int outputFrames(int frames) {
         return frames < 7 ? 0 : ((frames - 1) / 2 - 1) / 2;
+    }
+
+    private Matrix conv2TapMajor() {
+        Matrix m = conv2TapMajor;
+        if (m == null) {
+            float[] row = new float[9 * d];
+            float[] permuted = new float[d * 9 * d];
+            for (int o = 0; o < d; o++) {
+                conv2.decodeRow(o, row);
+                for (int c = 0; c < d; c++) {
+                    for (int tap = 0; tap < 9; tap++) {
+                        permuted[o * 9 * d + tap * d + c] = row[c * 9 + tap];
+                    }
+                }
+            }
+            m = Matrix.ofFloats(d, 9 * d, permuted);
+            conv2TapMajor = m;
+        }
+        return m;
     }
 
     /** {@code feats} is {@code frames × bins}; returns {@code outputFrames(frames) × d}, before any scaling. */
@@ -71,21 +95,19 @@ final class Subsampling {
                 }
             }
             backend.matmul(patches, rows * f1, conv0, h1, Epilogue.store(conv0Bias, Activation.RELU));
-            // second convolution's patches: column (cin, kh, kw) = cin·9 + kh·3 + kw, as the weight is stored
+            // second convolution's patches: column (kh, kw, cin) = (kh·3 + kw)·d + cin, as conv2TapMajor expects
             for (int t = 0; t < n; t++) {
                 for (int f = 0; f < f2; f++) {
                     int row = (t * f2 + f) * 9 * d;
                     for (int kh = 0; kh < 3; kh++) {
                         for (int kw = 0; kw < 3; kw++) {
                             int src = ((2 * t + kh) * f1 + 2 * f + kw) * d;
-                            for (int c = 0; c < d; c++) {
-                                cols[row + c * 9 + kh * 3 + kw] = h1[src + c];
-                            }
+                            System.arraycopy(h1, src, cols, row + (kh * 3 + kw) * d, d);
                         }
                     }
                 }
             }
-            backend.matmul(cols, n * f2, conv2, h2, Epilogue.store(conv2Bias, Activation.RELU));
+            backend.matmul(cols, n * f2, conv2TapMajor(), h2, Epilogue.store(conv2Bias, Activation.RELU));
             for (int t = 0; t < n; t++) {
                 for (int f = 0; f < f2; f++) {
                     for (int c = 0; c < d; c++) {

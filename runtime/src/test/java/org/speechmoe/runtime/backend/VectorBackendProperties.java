@@ -82,7 +82,7 @@ class VectorBackendProperties {
                 Tuple.of(3, Arbitraries.integers().between(1, 200)),
                 Tuple.of(1, Arbitraries.integers().between(1, 17)));
         // flags: bit 0 bias, 1 scale, 2 rowScale, 3 accumulate, 4 native memory; offsets come from the seed
-        return Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(0, 70), in,
+        return Combinators.combine(Arbitraries.longs(), Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.integers().between(0, 70)), Tuple.of(1, Arbitraries.integers().between(40, 140))), in,
                         Arbitraries.integers().between(1, 150), Arbitraries.of(DType.class),
                         Arbitraries.of(Activation.class), Arbitraries.integers().between(1, 3),
                         Arbitraries.integers().between(0, 31))
@@ -249,6 +249,92 @@ class VectorBackendProperties {
                 fail("frames " + frames + " heads " + heads + " d_k " + dk + ": out[" + i / d + ", " + col + "] = "
                         + actual[i] + ", scalar " + expected[i]);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // light operations
+
+    private static void assertClose(String what, float[] expected, float[] actual, double relative, double absolute) {
+        for (int i = 0; i < expected.length; i++) {
+            double tolerance = relative * Math.abs(expected[i]) + absolute;
+            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
+                fail(what + ": [" + i + "] = " + actual[i] + ", scalar " + expected[i]);
+            }
+        }
+    }
+
+    /**
+     * Float lane sums instead of double ones: the normalized values may differ by a relative 1e-5 of their
+     * magnitude before the affine map (the inputs' mean is kept well away from cancellation).
+     */
+    @Property(tries = 150)
+    void layerNormEqualsScalar(@ForAll long seed, @ForAll @IntRange(min = 1, max = 30) int frames,
+                               @ForAll @IntRange(min = 1, max = 300) int channels,
+                               @ForAll @IntRange(min = 1, max = 3) int threads, @ForAll boolean inPlace) {
+        Random random = new Random(seed);
+        float[] x = randoms(random, frames * channels, 3f);
+        float[] weight = randoms(random, channels, 2f);
+        float[] bias = randoms(random, channels, 1f);
+        float[] expected = new float[x.length];
+        new ScalarBackend().layerNorm(x, frames, weight, bias, 1e-5f, expected);
+        float[] actual = inPlace ? x.clone() : new float[x.length];
+        vector(threads).layerNorm(inPlace ? actual : x, frames, weight, bias, 1e-5f, actual);
+        assertClose("layerNorm " + frames + "x" + channels, expected, actual, 1e-5, 2e-5 * 2 * 4);
+    }
+
+    /** The same operations in the same order, one multiply-add fused: within an ulp. */
+    @Property(tries = 100)
+    void scaleShiftEqualsScalar(@ForAll long seed, @ForAll @IntRange(min = 1, max = 30) int frames,
+                                @ForAll @IntRange(min = 1, max = 300) int channels,
+                                @ForAll @IntRange(min = 1, max = 3) int threads) {
+        Random random = new Random(seed);
+        float[] x = randoms(random, frames * channels, 3f);
+        float[] scale = randoms(random, channels, 2f);
+        float[] shift = randoms(random, channels, 1f);
+        float[] expected = new float[x.length];
+        new ScalarBackend().scaleShift(x, frames, scale, shift, expected);
+        vector(threads).scaleShift(x, frames, scale, shift, x);
+        assertClose("scaleShift", expected, x, 1e-6, 1e-6 * 7);
+    }
+
+    @Property(tries = 100)
+    void activateAndGluEqualScalar(@ForAll long seed, @ForAll @IntRange(min = 1, max = 9000) int n,
+                                   @ForAll Activation activation, @ForAll @IntRange(min = 1, max = 3) int threads) {
+        Random random = new Random(seed);
+        float[] x = randoms(random, n, 12f);
+        float[] expected = x.clone();
+        new ScalarBackend().activate(expected, n, activation);
+        vector(threads).activate(x, n, activation);
+        assertClose("activate " + activation, expected, x, 1e-6, 1e-7);
+
+        int channels = 1 + random.nextInt(300);
+        int frames = 1 + random.nextInt(20);
+        float[] doubled = randoms(random, frames * 2 * channels, 12f);
+        float[] gluExpected = new float[frames * channels];
+        float[] gluActual = new float[frames * channels];
+        new ScalarBackend().glu(doubled, frames, channels, gluExpected);
+        vector(threads).glu(doubled, frames, channels, gluActual);
+        assertClose("glu", gluExpected, gluActual, 1e-6, 1e-7);
+    }
+
+    /** Log-probabilities up to a float sum of the exponentials: within 1e-6 of each row's scale. */
+    @Property(tries = 100)
+    void logSoftmaxEqualsScalar(@ForAll long seed, @ForAll @IntRange(min = 1, max = 20) int rows,
+                                @ForAll @IntRange(min = 1, max = 6000) int cols,
+                                @ForAll @IntRange(min = 1, max = 3) int threads) {
+        Random random = new Random(seed);
+        float[] x = randoms(random, rows * cols, 30f);
+        float[] expected = x.clone();
+        new ScalarBackend().logSoftmax(expected, rows, cols);
+        vector(threads).logSoftmax(x, rows, cols);
+        assertClose("logSoftmax " + rows + "x" + cols, expected, x, 1e-6, 2e-5);
+        for (int r = 0; r < rows; r++) {
+            double total = 0;
+            for (int c = 0; c < cols; c++) {
+                total += Math.exp(x[r * cols + c]);
+            }
+            assertEquals(1.0, total, 1e-4, "row " + r + " sums to 1");
         }
     }
 
