@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import org.speechmoe.runtime.backend.Backends;
 import org.speechmoe.runtime.encoder.EncoderTrace;
@@ -11,8 +12,8 @@ import org.speechmoe.runtime.model.SpeechMoeModel;
 
 /**
  * Where the encoder's time goes: runs {@code model.encoder().forward} on a features file (what
- * {@code benchmarks/run-e2e.sh} writes) through a {@link ProfilingBackend} and prints the time per operation and shape
- * of the last run.
+ * {@code benchmarks/run-e2e.sh} writes) through a {@link ProfilingBackend}, three warm-ups then RUNS timed runs, and
+ * prints the time per operation and shape summed over the timed runs.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp speechmoe-benchmarks.jar org.speechmoe.benchmarks.EncoderProfile
@@ -20,6 +21,8 @@ import org.speechmoe.runtime.model.SpeechMoeModel;
  * </pre>
  */
 public final class EncoderProfile {
+    private static final int WARMUPS = 3;
+
     private EncoderProfile() {
     }
 
@@ -29,23 +32,30 @@ public final class EncoderProfile {
             System.exit(2);
         }
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(Path.of(args[1]))).order(ByteOrder.LITTLE_ENDIAN);
         float[] feats = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(feats);
         try (SpeechMoeModel model = SpeechMoeModel.open(Path.of(args[0]))) {
             int frames = feats.length / model.config().features().numMelBins();
             ProfilingBackend backend = new ProfilingBackend(Backends.best(threads));
-            long wall = 0;
-            for (int r = 0; r < runs; r++) {
-                backend.reset();
+            long[] walls = new long[runs];
+            for (int r = -WARMUPS; r < runs; r++) {
+                if (r == 0) {
+                    backend.reset();
+                }
                 long t0 = System.nanoTime();
                 model.encoder().forward(backend, feats.clone(), frames, EncoderTrace.NONE);
-                wall = System.nanoTime() - t0;
-                System.out.printf(Locale.ROOT, "run %d: %.1f ms%n", r + 1, wall / 1e6);
+                if (r >= 0) {
+                    walls[r] = System.nanoTime() - t0;
+                }
             }
-            System.out.printf(Locale.ROOT, "%n%d feature frames, %d threads, last run %.1f ms:%n%n", frames, threads,
-                    wall / 1e6);
+            long wall = Arrays.stream(walls).sum();
+            long[] sorted = walls.clone();
+            Arrays.sort(sorted);
+            System.out.printf(Locale.ROOT, "%d feature frames, %d threads, %d runs after %d warm-ups: median %.1f ms "
+                    + "(%.1f - %.1f); the table sums all %d runs:%n%n", frames, threads, runs, WARMUPS,
+                    sorted[runs / 2] / 1e6, sorted[0] / 1e6, sorted[runs - 1] / 1e6, runs);
             System.out.print(backend.table(wall));
         }
     }

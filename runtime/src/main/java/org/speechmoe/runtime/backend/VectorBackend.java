@@ -51,7 +51,6 @@ public final class VectorBackend implements Backend {
     private static final VectorSpecies<Short> SS = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Byte> BS = L * 8 >= 64
             ? VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8)) : null;
-    private static final FloatVector ONE = FloatVector.broadcast(FS, 1f);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
@@ -75,7 +74,7 @@ public final class VectorBackend implements Backend {
      * with vector stores, but packing the weights costs about one pass over them per call, which only many rows
      * repay (see {@link #packWeightsFor}).
      */
-    private static final int WEIGHT_PANEL_MIN_ROWS = 48;
+    private static final int WEIGHT_PANEL_MIN_ROWS = 32;
     /** Decoded weight block per thread; sized to stay in L2 while all x rows stream past it. */
     private static final int BLOCK_BYTES = 64 * 1024;
     /** Multiply-adds below which an operation stays on the calling thread. */
@@ -368,13 +367,14 @@ public final class VectorBackend implements Backend {
 
     /**
      * Whether a {@code rows × in → out} multiply packs its weights (row kernel) rather than x (outer-product kernel).
-     * Per multiply-add, packing the weights costs about {@code 1/rows} of a scalar move, while packing x costs
-     * {@code 1/out} and its transposed scalar epilogue about {@code 3/in}: short inputs (the 9-tap first convolution,
-     * attention-sized layers) favour the row kernel, long inputs with few rows (a 4864-wide projection of 64 frames)
-     * the outer product.
+     * Packing the weights costs about one pass over them per call (≈ 0.4 ns per weight here), whatever the rows; the
+     * outer product's cost is its transposed scalar epilogue, one store per output with a stride of {@code out}
+     * floats, which turns pathological from {@code out} = 1024 (4 KiB strides). Measured crossovers
+     * ({@code GemmBenchmark}, 1 thread, AVX-512): 256→1024 between 16 and 32 rows, 256→256 between 64 and 128,
+     * 2048→512 near 128, 1024→256 above 128.
      */
     static boolean packWeightsFor(int rows, int in, int out) {
-        return rows >= WEIGHT_PANEL_MIN_ROWS && 1.0 / rows < 3.0 / in + 1.0 / out;
+        return rows >= WEIGHT_PANEL_MIN_ROWS && (out >= 1024 || rows >= Math.max(96, in / 4));
     }
 
     private static float[] panelBuffer(int floats) {
@@ -439,12 +439,16 @@ public final class VectorBackend implements Backend {
      * columns: {@code panels[(p·in + k)·NR + c] = block[(p·NR + c)·in + k]}.
      */
     private static void packWeights(float[] block, int n, int in, float[] panels) {
+        int[] lanes = new int[L];
+        for (int i = 0; i < L; i++) {
+            lanes[i] = i * in;
+        }
         for (int p = 0; p < n / NR; p++) {
             int base = p * in * NR;
-            for (int c = 0; c < NR; c++) {
-                int src = (p * NR + c) * in;
-                for (int k = 0, dst = base + c; k < in; k++, dst += NR) {
-                    panels[dst] = block[src + k];
+            for (int h = 0; h < NR; h += L) {
+                int src = (p * NR + h) * in;
+                for (int k = 0, dst = base + h; k < in; k++, dst += NR) {
+                    FloatVector.fromArray(FS, block, src + k, lanes, 0).intoArray(panels, dst);
                 }
             }
         }
@@ -696,12 +700,23 @@ public final class VectorBackend implements Backend {
         float[] y = g.y;
         for (int j = 0; j < m; j++) {
             float bias = ep.bias == null ? 0f : ep.bias[ep.biasOffset + col + j];
-            for (int h = 0; h < n; h += L) {
+            int nv = roundUp(n, L);
+            for (int h = 0; h < nv; h += L) {
                 FloatVector v = FloatVector.fromArray(FS, tile, j * PR + h);
                 if (ep.bias != null) {
                     v = v.add(bias);
                 }
-                activate(ep.activation, v).mul(FloatVector.fromArray(FS, g.rowScales, row + h)).intoArray(tile, j * PR + h);
+                if (ep.activation == Activation.RELU) {
+                    v = v.max(0f);
+                }
+                v.intoArray(tile, j * PR + h);
+            }
+            if (ep.activation == Activation.SWISH) {
+                VectorMath.swish(tile, j * PR, nv);
+            }
+            for (int h = 0; h < nv; h += L) {
+                FloatVector.fromArray(FS, tile, j * PR + h).mul(FloatVector.fromArray(FS, g.rowScales, row + h))
+                        .intoArray(tile, j * PR + h);
             }
             int at = g.yOffset + row * out + col + j;
             if (ep.accumulate) {
@@ -847,29 +862,42 @@ public final class VectorBackend implements Backend {
         int bound = FS.loopBound(n);
         float[] bias = ep.bias;
         int ba = ep.biasOffset + col;
+        boolean swish = ep.activation == Activation.SWISH;
+        if (swish) {
+            // bias, then the activation over the row in place, then the rest as with no activation
+            if (bias != null) {
+                int j = 0;
+                for (; j < bound; j += L) {
+                    FloatVector.fromArray(FS, dots, da + j).add(FloatVector.fromArray(FS, bias, ba + j))
+                            .intoArray(dots, da + j);
+                }
+                for (; j < n; j++) {
+                    dots[da + j] += bias[ba + j];
+                }
+            }
+            VectorMath.swish(dots, da, n);
+        }
         int j = 0;
         for (; j < bound; j += L) {
             FloatVector v = FloatVector.fromArray(FS, dots, da + j);
-            if (bias != null) {
-                v = v.add(FloatVector.fromArray(FS, bias, ba + j));
+            if (!swish) {
+                if (bias != null) {
+                    v = v.add(FloatVector.fromArray(FS, bias, ba + j));
+                }
+                if (ep.activation == Activation.RELU) {
+                    v = v.max(0f);
+                }
             }
-            v = activate(ep.activation, v).mul(scale);
+            v = v.mul(scale);
             if (ep.accumulate) {
                 v = FloatVector.fromArray(FS, y, ya + j).add(v);
             }
             v.intoArray(y, ya + j);
         }
         for (; j < n; j++) {
-            y[ya + j] = ep.apply(dots[da + j], row, col + j, y[ya + j]);
+            float v = swish ? dots[da + j] * s : ep.apply(dots[da + j], row, col + j, 0f);
+            y[ya + j] = ep.accumulate ? y[ya + j] + v : v;
         }
-    }
-
-    private static FloatVector activate(Activation a, FloatVector v) {
-        return switch (a) {
-            case NONE -> v;
-            case RELU -> v.max(0f);
-            case SWISH -> v.mul(ONE.div(VectorMath.exp(v.neg()).add(1f)));
-        };
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -1081,13 +1109,7 @@ public final class VectorBackend implements Backend {
                     m = m.max(FloatVector.fromArray(FS, scores, base + sv));
                 }
                 float max = m.reduceLanes(VectorOperators.MAX);
-                FloatVector sum = FloatVector.zero(FS);
-                for (int sv = 0; sv < stride; sv += L) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(FS, scores, base + sv).sub(max));
-                    e.intoArray(scores, base + sv);
-                    sum = sum.add(e);
-                }
-                sums[i] = VectorMath.sum(sum);
+                sums[i] = VectorMath.expSum(scores, base, stride, max, true);
             }
             // out_t = Σ_s e[t, s] · v_s / sum_t, PR (or, last, L) columns of d_k at a time
             float[] values = s.values == null ? a.v : s.values;
@@ -1273,8 +1295,12 @@ public final class VectorBackend implements Backend {
         forRows(ceilDiv(n, block), 8L * block, (from, to) -> {
             int end = Math.min(n, to * block);
             int i = from * block;
+            if (activation == Activation.SWISH) {
+                VectorMath.swish(x, i, end - i);
+                return;
+            }
             for (; i + L <= end; i += L) {
-                activate(activation, FloatVector.fromArray(FS, x, i)).intoArray(x, i);
+                FloatVector.fromArray(FS, x, i).max(0f).intoArray(x, i);
             }
             for (; i < end; i++) {
                 x[i] = activation.apply(x[i]);
@@ -1284,20 +1310,10 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void glu(float[] x, int frames, int channels, float[] out) {
-        int bound = FS.loopBound(channels);
         forRows(frames, 8L * channels, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int a = t * 2 * channels;
-                int o = t * channels;
-                int c = 0;
-                for (; c < bound; c += L) {
-                    FloatVector gate = FloatVector.fromArray(FS, x, a + channels + c);
-                    FloatVector.fromArray(FS, x, a + c).mul(ONE.div(VectorMath.exp(gate.neg()).add(1f)))
-                            .intoArray(out, o + c);
-                }
-                for (; c < channels; c++) {
-                    out[o + c] = x[a + c] * (float) (1.0 / (1.0 + StrictMath.exp(-x[a + channels + c])));
-                }
+                VectorMath.glu(x, a, a + channels, out, t * channels, channels);
             }
         });
     }
@@ -1317,12 +1333,8 @@ public final class VectorBackend implements Backend {
                 for (; c < cols; c++) {
                     max = Math.max(max, x[base + c]);
                 }
-                FloatVector acc = FloatVector.zero(FS);
-                for (c = 0; c < bound; c += L) {
-                    acc = acc.add(VectorMath.exp(FloatVector.fromArray(FS, x, base + c).sub(max)));
-                }
-                double sum = VectorMath.sum(acc);
-                for (; c < cols; c++) {
+                double sum = VectorMath.expSum(x, base, bound, max, false);
+                for (c = bound; c < cols; c++) {
                     sum += StrictMath.exp(x[base + c] - max);
                 }
                 float shift = max + (float) StrictMath.log(sum);

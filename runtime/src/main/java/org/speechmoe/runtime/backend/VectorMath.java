@@ -17,8 +17,10 @@ final class VectorMath {
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
-    /** Below this, e^x is under the smallest normal float: the result is 0. */
-    private static final float MIN_X = -87.3f;
+    /** Below this, 2^n is under the smallest normal float and the exponent bits clamp to 0: so is the result. */
+    private static final float MIN_X = -88.8f;
+    /** Added and subtracted, rounds a float below 2^22 in magnitude to the nearest integer (ties to even). */
+    private static final float ROUND = 12582912f;
     /** Above this, 2^n would leave the float exponent range: e^x saturates at e^88 (softmax and swish never need more). */
     private static final float MAX_X = 88.0f;
     @SuppressWarnings("unchecked")
@@ -31,9 +33,6 @@ final class VectorMath {
         }
     }
 
-    /** 1/6!, ..., 1/1!, 1/0!: the Horner steps after 1/7!. */
-    private static final float[] TAYLOR = {1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
-
     private VectorMath() {
     }
 
@@ -42,24 +41,68 @@ final class VectorMath {
     }
 
     /**
-     * e^x per lane, within 2 ulp: x = n·ln2 + r with |r| ≤ ln2/2 (Cody-Waite, two-part ln2), e^r by its degree-7
-     * Taylor polynomial in Horner form, times 2^n built in the exponent bits.
+     * e^x per lane, within 2 ulp in the normal range: x = n·ln2 + r with |r| ≤ ln2/2 (n rounded to nearest by the
+     * 1.5·2^23 trick, Cody-Waite two-part ln2), e^r by its degree-7 Taylor polynomial in Horner form, times 2^n built
+     * in the exponent bits; below e^-87.3 (where 2^n would be subnormal) the exponent clamps to zero and so does the
+     * result. No compares, blends or masks: the function stays small and branch-free, so that C2 compiles it to plain
+     * vector arithmetic even where it is not inlined.
      */
     static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(MIN_X).min(MAX_X);
-        FloatVector t = clamped.mul(LOG2E);
-        // round half away from zero: F2I truncates
-        IntVector ni = (IntVector) t.add(all(0.5f).blend(-0.5f, t.lt(0f)))
-                .convert(VectorOperators.F2I, 0);
-        FloatVector n = (FloatVector) ni.convert(VectorOperators.I2F, 0);
+        FloatVector n = clamped.mul(LOG2E).add(ROUND).sub(ROUND);
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
         FloatVector r = n.fma(all(-LN2_LO), n.fma(all(-LN2_HI), clamped));
-        FloatVector p = all(1f / 5040);
-        for (float c : TAYLOR) {
-            p = p.fma(r, all(c));
+        FloatVector p = all(1f / 5040).fma(r, all(1f / 720)).fma(r, all(1f / 120)).fma(r, all(1f / 24))
+                .fma(r, all(1f / 6)).fma(r, all(0.5f)).fma(r, all(1f)).fma(r, all(1f));
+        IntVector bits = ni.add(127).max(0).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
+    }
+
+    // Array loops over exp. Vectors never cross a call that C2 might not inline: a FloatVector passed to or returned
+    // from a method compiled on its own is boxed and its operations fall back to Java code, tens of times slower.
+    // So callers hand over arrays, and exp is inlined into these small loops.
+
+    /** {@code a[i] = a[i] · sigmoid(a[i])} for {@code i} in {@code [from, from + n)}, the last partial vector scalar. */
+    static void swish(float[] a, int from, int n) {
+        int end = from + n;
+        int i = from;
+        FloatVector one = all(1f);
+        for (; i + FS.length() <= end; i += FS.length()) {
+            FloatVector v = FloatVector.fromArray(FS, a, i);
+            v.div(exp(v.neg()).add(one)).intoArray(a, i);
         }
-        IntVector bits = ni.add(127).lanewise(VectorOperators.LSHL, 23);
-        FloatVector scaled = p.mul(bits.reinterpretAsFloats());
-        return scaled.blend(0f, x.lt(MIN_X));
+        for (; i < end; i++) {
+            a[i] = a[i] * (float) (1.0 / (1.0 + StrictMath.exp(-a[i])));
+        }
+    }
+
+    /** {@code out[o + i] = x[a + i] · sigmoid(x[g + i])} for {@code i < n}: the gated linear unit of one row. */
+    static void glu(float[] x, int a, int g, float[] out, int o, int n) {
+        int i = 0;
+        FloatVector one = all(1f);
+        for (; i + FS.length() <= n; i += FS.length()) {
+            FloatVector gate = FloatVector.fromArray(FS, x, g + i);
+            FloatVector.fromArray(FS, x, a + i).div(exp(gate.neg()).add(one)).intoArray(out, o + i);
+        }
+        for (; i < n; i++) {
+            out[o + i] = x[a + i] * (float) (1.0 / (1.0 + StrictMath.exp(-x[g + i])));
+        }
+    }
+
+    /**
+     * The sum of {@code e^(a[i] - shift)} over whole vectors of {@code [from, from + n)} (n a multiple of the vector
+     * length), lane-wise then pairwise as {@link #sum}; with {@code store} the exponentials replace the values.
+     */
+    static float expSum(float[] a, int from, int n, float shift, boolean store) {
+        FloatVector acc = FloatVector.zero(FS);
+        for (int i = from; i < from + n; i += FS.length()) {
+            FloatVector e = exp(FloatVector.fromArray(FS, a, i).sub(shift));
+            if (store) {
+                e.intoArray(a, i);
+            }
+            acc = acc.add(e);
+        }
+        return sum(acc);
     }
 
     /** The sum of the lanes, added pairwise in a fixed order. */
