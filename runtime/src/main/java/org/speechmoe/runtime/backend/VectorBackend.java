@@ -28,15 +28,19 @@ import org.speechmoe.format.DType;
  * rows (at most {@value #BLOCK_BYTES} bytes as f32, so that it stays in L2) is decoded once per call into a
  * per-thread float scratch (f32: bulk copy; f16: bulk copy + {@link Float#float16ToFloat} loop, which C2 turns into
  * {@code vcvtph2ps}; bf16: shift into the high half of an int vector; q8: int8 vector → float × the block's scale; all
- * bit-exact with {@link Matrix#decodeRow}). With at least {@value #PACK_MIN_ROWS} rows, x is transposed once per call
- * into panels of {@code 2L} rows, and each 6 × 2L tile of the output is an outer product over {@code in}: 6 decoded
- * weights broadcast against 2 vectors of panel rows, 12 vector accumulators, no horizontal reductions. Fewer rows
- * (an expert with a handful of frames) use dot products instead: 4 x rows × 3 weight rows, reduced once per tile.
- * The epilogue is vectorized (bias, activation, scale, row scale, accumulate). Threads take (weight block, row
- * chunk) items from a shared counter, so no two threads write the same output; problems under
- * {@value #PARALLEL_MIN_WORK} multiply-adds stay on the calling thread.
+ * bit-exact with {@link Matrix#decodeRow}). Every multiply then runs on one register tile ({@link #tile}): 12 rows
+ * (6 with 16 vector registers) broadcast one element at a time against two vectors of a panel, 24 (12) accumulators,
+ * no reductions. Three ways to feed it, chosen per shape ({@link #packWeightsFor}): many rows transpose the decoded
+ * weight block into panels and broadcast x rows against them (the row kernel: each output row leaves through
+ * vector stores with a vectorized epilogue); from {@value #PACK_MIN_ROWS} rows, x is transposed once per call into
+ * panels of {@code 2L} rows and weight rows are broadcast against them (an outer product whose epilogue stores
+ * transposed); fewer rows use dot products (4 x rows × 3 weight rows, reduced once per tile). The epilogue applies
+ * bias, activation, scale, row scale and accumulation. Threads take (weight block, row chunk) items from a shared
+ * counter, so no two threads write the same output; problems under {@value #PARALLEL_MIN_WORK} multiply-adds stay on
+ * the calling thread.
  *
- * <p><b>Attention</b> runs per head as two outer-product GEMMs on the same kernel; <b>depthwise convolution</b> is
+ * <p><b>Attention</b> runs per head as two GEMMs on the same tile (queries against transposed keys, then scores
+ * against values); <b>depthwise convolution</b> is
  * vectorized over channels (bit-identical to the scalar backend); <b>expert FFNs</b> run all experts' first matrices
  * in one parallel loop, then all second matrices in another.
  *
@@ -58,8 +62,7 @@ public final class VectorBackend implements Backend {
     /** Register tile of the matmul kernel: x rows × weight rows. */
     private static final int TR = 4;
     private static final int TC = 3;
-    /** Register tile of the packed (outer-product) kernel: weight rows × panel rows (two vectors). */
-    private static final int MW = 6;
+    /** Rows of an x panel of the outer-product kernel: two vectors. */
     private static final int PR = 2 * L;
     /** Rows from which x is packed into panels. */
     private static final int PACK_MIN_ROWS = 8;
@@ -69,6 +72,8 @@ public final class VectorBackend implements Backend {
      */
     private static final int MR = L >= 16 ? 12 : 6;
     private static final int NR = 2 * L;
+    /** Register tile of the outer-product kernel: weight rows (each broadcast) × x panel rows (two vectors). */
+    private static final int MW = MR;
     /**
      * Rows from which the weights, not x, may be packed into panels: the row kernel then writes whole output rows
      * with vector stores, but packing the weights costs about one pass over them per call, which only many rows
@@ -467,11 +472,7 @@ public final class VectorBackend implements Backend {
             int n = Math.min(MR, rowTo - r);
             int xa = g.xOffset + r * in;
             for (int c = 0; c < nc; c += NR) {
-                if (MR == 12) {
-                    rowKernel12x2(g.x, xa, in, n, panels, c * in, tile);
-                } else {
-                    rowKernel6x2(g.x, xa, in, n, panels, c * in, tile);
-                }
+                tile(g.x, xa, in, n, panels, c * in, NR, in, tile);
                 int m = Math.min(NR, nc - c);
                 for (int i = 0; i < n; i++) {
                     epilogue(g.ep, tile, i * NR, g.y, g.yOffset + (r + i) * out + colFrom + c, r + i, colFrom + c, m);
@@ -480,179 +481,141 @@ public final class VectorBackend implements Backend {
         }
     }
 
+    /** The widest tile the vector registers hold: {@link #tile12x2} with 32 of them, else {@link #tile6x2}. */
+    private static void tile(float[] b, int ba, int bStride, int bRows, float[] panels, int pa, int pStride, int depth,
+                             float[] tile) {
+        if (MR == 12) {
+            tile12x2(b, ba, bStride, bRows, panels, pa, pStride, depth, tile);
+        } else {
+            tile6x2(b, ba, bStride, bRows, panels, pa, pStride, depth, tile);
+        }
+    }
+
     /**
-     * {@code tile[i·NR + c] = Σ_k x[xa + i'·in + k] · panels[wa + k·NR + c]} for 12 rows i (i' = min(i, n-1)) and
-     * the NR = 2L columns of one weight panel: 24 vector accumulators, each x element broadcast once.
+     * The register tile every multiply here runs on: {@code tile[i·PR + c] = Σ_{k < depth} b[ba + i'·bStride + k] ·
+     * panels[pa + k·pStride + c]} for {@code i < 12} ({@code i' = min(i, bRows - 1)}: a short tile repeats its last
+     * row) and the {@code c < PR = 2L} columns of a panel. Each b element is broadcast against two panel vectors; 24
+     * accumulators, which AVX-512's 32 vector registers hold. The row kernel broadcasts x rows against weight panels,
+     * the outer-product kernel weight rows against x panels, attention queries against keys and scores against values.
      */
-    private static void rowKernel12x2(float[] x, int xa, int in, int n, float[] panels, int wa, float[] tile) {
+    private static void tile12x2(float[] b, int ba, int bStride, int bRows, float[] panels, int pa, int pStride,
+                                 int depth, float[] tile) {
         FloatVector a00 = FloatVector.zero(FS), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
         FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
         FloatVector a60 = a00, a61 = a00, a70 = a00, a71 = a00, a80 = a00, a81 = a00;
         FloatVector a90 = a00, a91 = a00, aa0 = a00, aa1 = a00, ab0 = a00, ab1 = a00;
-        int last = n - 1;
-        int x0 = xa, x1 = xa + Math.min(1, last) * in, x2 = xa + Math.min(2, last) * in;
-        int x3 = xa + Math.min(3, last) * in, x4 = xa + Math.min(4, last) * in, x5 = xa + Math.min(5, last) * in;
-        int x6 = xa + Math.min(6, last) * in, x7 = xa + Math.min(7, last) * in, x8 = xa + Math.min(8, last) * in;
-        int x9 = xa + Math.min(9, last) * in, xA = xa + Math.min(10, last) * in, xB = xa + Math.min(11, last) * in;
-        for (int k = 0, at = wa; k < in; k++, at += NR) {
+        int last = bRows - 1;
+        int r0 = ba;
+        int r1 = ba + Math.min(1, last) * bStride;
+        int r2 = ba + Math.min(2, last) * bStride;
+        int r3 = ba + Math.min(3, last) * bStride;
+        int r4 = ba + Math.min(4, last) * bStride;
+        int r5 = ba + Math.min(5, last) * bStride;
+        int r6 = ba + Math.min(6, last) * bStride;
+        int r7 = ba + Math.min(7, last) * bStride;
+        int r8 = ba + Math.min(8, last) * bStride;
+        int r9 = ba + Math.min(9, last) * bStride;
+        int ra = ba + Math.min(10, last) * bStride;
+        int rb = ba + Math.min(11, last) * bStride;
+        for (int k = 0, at = pa; k < depth; k++, at += pStride) {
             FloatVector w0 = FloatVector.fromArray(FS, panels, at);
             FloatVector w1 = FloatVector.fromArray(FS, panels, at + L);
-            FloatVector b = FloatVector.broadcast(FS, x[x0 + k]);
-            a00 = b.fma(w0, a00);
-            a01 = b.fma(w1, a01);
-            b = FloatVector.broadcast(FS, x[x1 + k]);
-            a10 = b.fma(w0, a10);
-            a11 = b.fma(w1, a11);
-            b = FloatVector.broadcast(FS, x[x2 + k]);
-            a20 = b.fma(w0, a20);
-            a21 = b.fma(w1, a21);
-            b = FloatVector.broadcast(FS, x[x3 + k]);
-            a30 = b.fma(w0, a30);
-            a31 = b.fma(w1, a31);
-            b = FloatVector.broadcast(FS, x[x4 + k]);
-            a40 = b.fma(w0, a40);
-            a41 = b.fma(w1, a41);
-            b = FloatVector.broadcast(FS, x[x5 + k]);
-            a50 = b.fma(w0, a50);
-            a51 = b.fma(w1, a51);
-            b = FloatVector.broadcast(FS, x[x6 + k]);
-            a60 = b.fma(w0, a60);
-            a61 = b.fma(w1, a61);
-            b = FloatVector.broadcast(FS, x[x7 + k]);
-            a70 = b.fma(w0, a70);
-            a71 = b.fma(w1, a71);
-            b = FloatVector.broadcast(FS, x[x8 + k]);
-            a80 = b.fma(w0, a80);
-            a81 = b.fma(w1, a81);
-            b = FloatVector.broadcast(FS, x[x9 + k]);
-            a90 = b.fma(w0, a90);
-            a91 = b.fma(w1, a91);
-            b = FloatVector.broadcast(FS, x[xA + k]);
-            aa0 = b.fma(w0, aa0);
-            aa1 = b.fma(w1, aa1);
-            b = FloatVector.broadcast(FS, x[xB + k]);
-            ab0 = b.fma(w0, ab0);
-            ab1 = b.fma(w1, ab1);
+            FloatVector x = FloatVector.broadcast(FS, b[r0 + k]);
+            a00 = x.fma(w0, a00);
+            a01 = x.fma(w1, a01);
+            x = FloatVector.broadcast(FS, b[r1 + k]);
+            a10 = x.fma(w0, a10);
+            a11 = x.fma(w1, a11);
+            x = FloatVector.broadcast(FS, b[r2 + k]);
+            a20 = x.fma(w0, a20);
+            a21 = x.fma(w1, a21);
+            x = FloatVector.broadcast(FS, b[r3 + k]);
+            a30 = x.fma(w0, a30);
+            a31 = x.fma(w1, a31);
+            x = FloatVector.broadcast(FS, b[r4 + k]);
+            a40 = x.fma(w0, a40);
+            a41 = x.fma(w1, a41);
+            x = FloatVector.broadcast(FS, b[r5 + k]);
+            a50 = x.fma(w0, a50);
+            a51 = x.fma(w1, a51);
+            x = FloatVector.broadcast(FS, b[r6 + k]);
+            a60 = x.fma(w0, a60);
+            a61 = x.fma(w1, a61);
+            x = FloatVector.broadcast(FS, b[r7 + k]);
+            a70 = x.fma(w0, a70);
+            a71 = x.fma(w1, a71);
+            x = FloatVector.broadcast(FS, b[r8 + k]);
+            a80 = x.fma(w0, a80);
+            a81 = x.fma(w1, a81);
+            x = FloatVector.broadcast(FS, b[r9 + k]);
+            a90 = x.fma(w0, a90);
+            a91 = x.fma(w1, a91);
+            x = FloatVector.broadcast(FS, b[ra + k]);
+            aa0 = x.fma(w0, aa0);
+            aa1 = x.fma(w1, aa1);
+            x = FloatVector.broadcast(FS, b[rb + k]);
+            ab0 = x.fma(w0, ab0);
+            ab1 = x.fma(w1, ab1);
         }
         a00.intoArray(tile, 0);
         a01.intoArray(tile, L);
-        a10.intoArray(tile, NR);
-        a11.intoArray(tile, NR + L);
-        a20.intoArray(tile, 2 * NR);
-        a21.intoArray(tile, 2 * NR + L);
-        a30.intoArray(tile, 3 * NR);
-        a31.intoArray(tile, 3 * NR + L);
-        a40.intoArray(tile, 4 * NR);
-        a41.intoArray(tile, 4 * NR + L);
-        a50.intoArray(tile, 5 * NR);
-        a51.intoArray(tile, 5 * NR + L);
-        a60.intoArray(tile, 6 * NR);
-        a61.intoArray(tile, 6 * NR + L);
-        a70.intoArray(tile, 7 * NR);
-        a71.intoArray(tile, 7 * NR + L);
-        a80.intoArray(tile, 8 * NR);
-        a81.intoArray(tile, 8 * NR + L);
-        a90.intoArray(tile, 9 * NR);
-        a91.intoArray(tile, 9 * NR + L);
-        aa0.intoArray(tile, 10 * NR);
-        aa1.intoArray(tile, 10 * NR + L);
-        ab0.intoArray(tile, 11 * NR);
-        ab1.intoArray(tile, 11 * NR + L);
+        a10.intoArray(tile, PR);
+        a11.intoArray(tile, PR + L);
+        a20.intoArray(tile, 2 * PR);
+        a21.intoArray(tile, 2 * PR + L);
+        a30.intoArray(tile, 3 * PR);
+        a31.intoArray(tile, 3 * PR + L);
+        a40.intoArray(tile, 4 * PR);
+        a41.intoArray(tile, 4 * PR + L);
+        a50.intoArray(tile, 5 * PR);
+        a51.intoArray(tile, 5 * PR + L);
+        a60.intoArray(tile, 6 * PR);
+        a61.intoArray(tile, 6 * PR + L);
+        a70.intoArray(tile, 7 * PR);
+        a71.intoArray(tile, 7 * PR + L);
+        a80.intoArray(tile, 8 * PR);
+        a81.intoArray(tile, 8 * PR + L);
+        a90.intoArray(tile, 9 * PR);
+        a91.intoArray(tile, 9 * PR + L);
+        aa0.intoArray(tile, 10 * PR);
+        aa1.intoArray(tile, 10 * PR + L);
+        ab0.intoArray(tile, 11 * PR);
+        ab1.intoArray(tile, 11 * PR + L);
     }
 
-    /** {@link #rowKernel12x2} with 6 rows: the tile that fits 16 vector registers. */
-    private static void rowKernel6x2(float[] x, int xa, int in, int n, float[] panels, int wa, float[] tile) {
+    /** {@link #tile12x2} with 6 rows: the tile that fits 16 vector registers (AVX2, NEON). */
+    private static void tile6x2(float[] b, int ba, int bStride, int bRows, float[] panels, int pa, int pStride,
+                                int depth, float[] tile) {
         FloatVector a00 = FloatVector.zero(FS), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
         FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
-        int last = n - 1;
-        int x0 = xa, x1 = xa + Math.min(1, last) * in, x2 = xa + Math.min(2, last) * in;
-        int x3 = xa + Math.min(3, last) * in, x4 = xa + Math.min(4, last) * in, x5 = xa + Math.min(5, last) * in;
-        for (int k = 0, at = wa; k < in; k++, at += NR) {
+        int last = bRows - 1;
+        int r0 = ba;
+        int r1 = ba + Math.min(1, last) * bStride;
+        int r2 = ba + Math.min(2, last) * bStride;
+        int r3 = ba + Math.min(3, last) * bStride;
+        int r4 = ba + Math.min(4, last) * bStride;
+        int r5 = ba + Math.min(5, last) * bStride;
+        for (int k = 0, at = pa; k < depth; k++, at += pStride) {
             FloatVector w0 = FloatVector.fromArray(FS, panels, at);
             FloatVector w1 = FloatVector.fromArray(FS, panels, at + L);
-            FloatVector b = FloatVector.broadcast(FS, x[x0 + k]);
-            a00 = b.fma(w0, a00);
-            a01 = b.fma(w1, a01);
-            b = FloatVector.broadcast(FS, x[x1 + k]);
-            a10 = b.fma(w0, a10);
-            a11 = b.fma(w1, a11);
-            b = FloatVector.broadcast(FS, x[x2 + k]);
-            a20 = b.fma(w0, a20);
-            a21 = b.fma(w1, a21);
-            b = FloatVector.broadcast(FS, x[x3 + k]);
-            a30 = b.fma(w0, a30);
-            a31 = b.fma(w1, a31);
-            b = FloatVector.broadcast(FS, x[x4 + k]);
-            a40 = b.fma(w0, a40);
-            a41 = b.fma(w1, a41);
-            b = FloatVector.broadcast(FS, x[x5 + k]);
-            a50 = b.fma(w0, a50);
-            a51 = b.fma(w1, a51);
-        }
-        a00.intoArray(tile, 0);
-        a01.intoArray(tile, L);
-        a10.intoArray(tile, NR);
-        a11.intoArray(tile, NR + L);
-        a20.intoArray(tile, 2 * NR);
-        a21.intoArray(tile, 2 * NR + L);
-        a30.intoArray(tile, 3 * NR);
-        a31.intoArray(tile, 3 * NR + L);
-        a40.intoArray(tile, 4 * NR);
-        a41.intoArray(tile, 4 * NR + L);
-        a50.intoArray(tile, 5 * NR);
-        a51.intoArray(tile, 5 * NR + L);
-    }
-
-    /** Rows {@code [rowFrom, rowTo)} (whole panels) against the decoded weight rows {@code [colFrom, colTo)}. */
-    private static void packedBlock(Gemm g, int rowFrom, int rowTo, int colFrom, int colTo, float[] block,
-                                    float[] tile) {
-        int in = g.w.cols();
-        int nc = colTo - colFrom;
-        for (int p = rowFrom / PR; p * PR < rowTo; p++) {
-            int pa = g.panelsOffset + p * in * PR;
-            boolean half = g.rows - p * PR <= L;
-            for (int c = 0; c < nc; c += MW) {
-                if (half) {
-                    kernel6x1(g.panels, pa, PR, in, block, c * in, in, tile);
-                } else {
-                    kernel6x2(g.panels, pa, PR, in, block, c * in, in, tile);
-                }
-                packedEpilogue(g, tile, p * PR, Math.min(PR, g.rows - p * PR), colFrom + c, Math.min(MW, nc - c));
-            }
-        }
-    }
-
-    /**
-     * {@code tile[j·PR + r] = Σ_{k < in} block[wa + j·wStride + k] · panels[pa + k·pStride + r]} for 6 rows j and
-     * {@code r < PR = 2L}: an outer-product tile of 12 vector accumulators, no reductions. The matmul passes x
-     * panels ({@code pStride = PR}) and decoded weight rows; attention passes transposed keys and value rows.
-     */
-    private static void kernel6x2(float[] panels, int pa, int pStride, int in, float[] block, int wa, int wStride,
-                                  float[] tile) {
-        FloatVector a00 = FloatVector.zero(FS), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
-        FloatVector a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00;
-        int w0 = wa, w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride, w4 = w3 + wStride, w5 = w4 + wStride;
-        for (int k = 0, at = pa; k < in; k++, at += pStride) {
-            FloatVector x0 = FloatVector.fromArray(FS, panels, at);
-            FloatVector x1 = FloatVector.fromArray(FS, panels, at + L);
-            FloatVector b = FloatVector.broadcast(FS, block[w0 + k]);
-            a00 = b.fma(x0, a00);
-            a01 = b.fma(x1, a01);
-            b = FloatVector.broadcast(FS, block[w1 + k]);
-            a10 = b.fma(x0, a10);
-            a11 = b.fma(x1, a11);
-            b = FloatVector.broadcast(FS, block[w2 + k]);
-            a20 = b.fma(x0, a20);
-            a21 = b.fma(x1, a21);
-            b = FloatVector.broadcast(FS, block[w3 + k]);
-            a30 = b.fma(x0, a30);
-            a31 = b.fma(x1, a31);
-            b = FloatVector.broadcast(FS, block[w4 + k]);
-            a40 = b.fma(x0, a40);
-            a41 = b.fma(x1, a41);
-            b = FloatVector.broadcast(FS, block[w5 + k]);
-            a50 = b.fma(x0, a50);
-            a51 = b.fma(x1, a51);
+            FloatVector x = FloatVector.broadcast(FS, b[r0 + k]);
+            a00 = x.fma(w0, a00);
+            a01 = x.fma(w1, a01);
+            x = FloatVector.broadcast(FS, b[r1 + k]);
+            a10 = x.fma(w0, a10);
+            a11 = x.fma(w1, a11);
+            x = FloatVector.broadcast(FS, b[r2 + k]);
+            a20 = x.fma(w0, a20);
+            a21 = x.fma(w1, a21);
+            x = FloatVector.broadcast(FS, b[r3 + k]);
+            a30 = x.fma(w0, a30);
+            a31 = x.fma(w1, a31);
+            x = FloatVector.broadcast(FS, b[r4 + k]);
+            a40 = x.fma(w0, a40);
+            a41 = x.fma(w1, a41);
+            x = FloatVector.broadcast(FS, b[r5 + k]);
+            a50 = x.fma(w0, a50);
+            a51 = x.fma(w1, a51);
         }
         a00.intoArray(tile, 0);
         a01.intoArray(tile, L);
@@ -668,26 +631,18 @@ public final class VectorBackend implements Backend {
         a51.intoArray(tile, 5 * PR + L);
     }
 
-    /** {@link #kernel6x2} for the first L rows of a panel only: the last panel when at most L rows are left. */
-    private static void kernel6x1(float[] panels, int pa, int pStride, int in, float[] block, int wa, int wStride,
-                                  float[] tile) {
-        FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-        int w0 = wa, w1 = w0 + wStride, w2 = w1 + wStride, w3 = w2 + wStride, w4 = w3 + wStride, w5 = w4 + wStride;
-        for (int k = 0, at = pa; k < in; k++, at += pStride) {
-            FloatVector x0 = FloatVector.fromArray(FS, panels, at);
-            a0 = FloatVector.broadcast(FS, block[w0 + k]).fma(x0, a0);
-            a1 = FloatVector.broadcast(FS, block[w1 + k]).fma(x0, a1);
-            a2 = FloatVector.broadcast(FS, block[w2 + k]).fma(x0, a2);
-            a3 = FloatVector.broadcast(FS, block[w3 + k]).fma(x0, a3);
-            a4 = FloatVector.broadcast(FS, block[w4 + k]).fma(x0, a4);
-            a5 = FloatVector.broadcast(FS, block[w5 + k]).fma(x0, a5);
+    /** Rows {@code [rowFrom, rowTo)} (whole panels) against the decoded weight rows {@code [colFrom, colTo)}. */
+    private static void packedBlock(Gemm g, int rowFrom, int rowTo, int colFrom, int colTo, float[] block,
+                                    float[] tile) {
+        int in = g.w.cols();
+        int nc = colTo - colFrom;
+        for (int p = rowFrom / PR; p * PR < rowTo; p++) {
+            int pa = g.panelsOffset + p * in * PR;
+            for (int c = 0; c < nc; c += MW) {
+                tile(block, c * in, in, MW, g.panels, pa, PR, in, tile);
+                packedEpilogue(g, tile, p * PR, Math.min(PR, g.rows - p * PR), colFrom + c, Math.min(MW, nc - c));
+            }
         }
-        a0.intoArray(tile, 0);
-        a1.intoArray(tile, PR);
-        a2.intoArray(tile, 2 * PR);
-        a3.intoArray(tile, 3 * PR);
-        a4.intoArray(tile, 4 * PR);
-        a5.intoArray(tile, 5 * PR);
     }
 
     /**
@@ -1005,7 +960,7 @@ public final class VectorBackend implements Backend {
         }
         int d = biasU.length;
         int dk = d / heads;
-        int groups = ceilDiv(frames, MW);
+        int groups = ceilDiv(frames, MR);
         int chunks = Math.max(1, Math.min(ceilDiv(2 * threads, heads), ceilDiv(groups, 4)));
         int chunkGroups = ceilDiv(groups, chunks);
         int finalChunks = ceilDiv(groups, chunkGroups);
@@ -1019,8 +974,8 @@ public final class VectorBackend implements Backend {
                 if (s.head != h) {
                     s.load(a, h);
                 }
-                int from = c * chunkGroups * MW;
-                attentionHead(a, s, h, from, Math.min(frames, from + chunkGroups * MW));
+                int from = c * chunkGroups * MR;
+                attentionHead(a, s, h, from, Math.min(frames, from + chunkGroups * MR));
             };
         });
     }
@@ -1031,8 +986,8 @@ public final class VectorBackend implements Backend {
 
     /**
      * One thread's buffers; {@code keys} holds head {@code head}'s k and p transposed: {@code [2·d_k][frames]}; when
-     * d_k is not a multiple of L, {@code values} holds its v rows padded to {@code valueStride} columns with zeros,
-     * so that the last columns are whole vectors too.
+     * d_k is not a multiple of 2L, {@code values} holds its v rows padded to {@code valueStride} columns with zeros,
+     * so that the last columns are a whole tile too.
      */
     private static final class AttentionScratch {
         final int stride;
@@ -1041,17 +996,17 @@ public final class VectorBackend implements Backend {
         final float[] keys;
         final float[] queries;
         final float[] scores;
-        final float[] tile = new float[MW * PR];
-        final float[] sums = new float[MW];
+        final float[] tile = new float[MR * PR];
+        final float[] sums = new float[MR];
         int head = -1;
 
         AttentionScratch(int frames, int dk) {
             stride = roundUp(frames, PR);
-            valueStride = roundUp(dk, L);
+            valueStride = roundUp(dk, PR);
             values = valueStride == dk ? null : new float[frames * valueStride];
             keys = new float[2 * dk * stride];
-            queries = new float[MW * 2 * dk];
-            scores = new float[MW * stride];
+            queries = new float[MR * 2 * dk];
+            scores = new float[MR * stride];
         }
 
         void load(AttentionArgs a, int h) {
@@ -1081,9 +1036,9 @@ public final class VectorBackend implements Backend {
         int stride = s.stride;
         float norm = (float) (1.0 / Math.sqrt(dk));
         float[] queries = s.queries, scores = s.scores, tile = s.tile, sums = s.sums;
-        for (int t0 = from; t0 < to; t0 += MW) {
-            int n = Math.min(MW, to - t0);
-            for (int i = 0; i < MW; i++) {
+        for (int t0 = from; t0 < to; t0 += MR) {
+            int n = Math.min(MR, to - t0);
+            for (int i = 0; i < n; i++) {
                 int t = t0 + Math.min(i, n - 1);
                 for (int j = 0; j < dk; j++) {
                     float qj = a.q[t * d + col + j];
@@ -1093,8 +1048,8 @@ public final class VectorBackend implements Backend {
             }
             // scores[i][s] = (q_i + u)·k_s + (q_i + v)·p_s, times 1/sqrt(d_k)
             for (int s0 = 0; s0 < stride; s0 += PR) {
-                kernel6x2(s.keys, s0, stride, dk2, queries, 0, dk2, tile);
-                for (int i = 0; i < MW; i++) {
+                tile(queries, 0, dk2, n, s.keys, s0, stride, dk2, tile);
+                for (int i = 0; i < n; i++) {
                     for (int r = 0; r < PR; r += L) {
                         FloatVector.fromArray(FS, tile, i * PR + r).mul(norm).intoArray(scores, i * stride + s0 + r);
                     }
@@ -1111,22 +1066,17 @@ public final class VectorBackend implements Backend {
                 float max = m.reduceLanes(VectorOperators.MAX);
                 sums[i] = VectorMath.expSum(scores, base, stride, max, true);
             }
-            // out_t = Σ_s e[t, s] · v_s / sum_t, PR (or, last, L) columns of d_k at a time
+            // out_t = Σ_s e[t, s] · v_s / sum_t, PR columns of d_k at a time
             float[] values = s.values == null ? a.v : s.values;
             int vAt = s.values == null ? col : 0;
             int vStride = s.values == null ? d : s.valueStride;
-            for (int j = 0; j < dk; ) {
-                int width = s.valueStride - j >= PR ? PR : L;
-                if (width == PR) {
-                    kernel6x2(values, vAt + j, vStride, frames, scores, 0, stride, tile);
-                } else {
-                    kernel6x1(values, vAt + j, vStride, frames, scores, 0, stride, tile);
-                }
-                int m = Math.min(width, dk - j);
+            for (int j = 0; j < dk; j += PR) {
+                tile(scores, 0, stride, n, values, vAt + j, vStride, frames, tile);
+                int m = Math.min(PR, dk - j);
                 for (int i = 0; i < n; i++) {
                     int at = (t0 + i) * d + col + j;
-                    if (m == width) {
-                        for (int r = 0; r < width; r += L) {
+                    if (m == PR) {
+                        for (int r = 0; r < PR; r += L) {
                             FloatVector.fromArray(FS, tile, i * PR + r).div(sums[i]).intoArray(a.out, at + r);
                         }
                     } else {
@@ -1135,7 +1085,6 @@ public final class VectorBackend implements Backend {
                         }
                     }
                 }
-                j += width;
             }
         }
     }
