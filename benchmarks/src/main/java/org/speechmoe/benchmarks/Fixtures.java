@@ -64,8 +64,13 @@ public final class Fixtures {
             this.embedBlocks = embedBlocks;
         }
 
-        /** The graph of this size with {@code experts} experts per main block. */
+        /** The graph of this size with {@code experts} experts per main block (routers without bias). */
         public GraphConfig graph(int experts) {
+            return graph(experts, false);
+        }
+
+        /** The graph of this size with {@code experts} experts per main block. */
+        public GraphConfig graph(int experts, boolean routerBias) {
             EncoderConfig encoder = new EncoderConfig(dim, heads, blocks, EncoderConfig.Activation.SWISH, true, true,
                     CONV_KERNEL, EncoderConfig.ConvNorm.BATCH_NORM, hidden);
             EncoderConfig embed = new EncoderConfig(embedDim, embedHeads, embedBlocks, EncoderConfig.Activation.SWISH,
@@ -75,7 +80,7 @@ public final class Fixtures {
             for (int i = 1; i < VOCAB; i++) {
                 tokens.add("▁t" + i);
             }
-            return new GraphConfig(encoder, new MoeConfig(experts, hidden, false, false), embed,
+            return new GraphConfig(encoder, new MoeConfig(experts, hidden, routerBias, false), embed,
                     new FeatureConfig(16000, MEL_BINS, 25, 10), tokens);
         }
     }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.speechmoe.format.DType;
 import org.speechmoe.format.Shapes;
 import org.speechmoe.format.SmoeWriter;
@@ -13,6 +15,10 @@ import org.speechmoe.format.TensorCodec;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.GraphTensor;
 import org.speechmoe.format.graph.GraphTensors;
+import org.speechmoe.runtime.audio.Resampler;
+import org.speechmoe.runtime.audio.Samples;
+import org.speechmoe.runtime.backend.Backends;
+import org.speechmoe.runtime.features.Features;
 import org.speechmoe.runtime.model.SpeechMoeModel;
 
 /**
@@ -38,16 +44,92 @@ public final class ModelOpen {
             write(m.graph(experts), Fixtures.dtype(args[2]), Path.of(args[3]));
             System.out.printf(Locale.ROOT, "wrote %s (%s, %d experts, %s): %.1f MB in %.1f s%n", args[3], m,
                     experts, args[2], Files.size(Path.of(args[3])) / 1e6, (System.nanoTime() - t0) / 1e9);
+        } else if (args.length >= 6 && args[0].equals("write-balanced")) {
+            Fixtures.Model m = Fixtures.Model.valueOf(args[1]);
+            int experts = Integer.parseInt(args[4]);
+            long t0 = System.nanoTime();
+            double share = writeBalanced(m.graph(experts, true), Fixtures.dtype(args[2]), Path.of(args[3]),
+                    ModelSpeed.audio30(Path.of(args[5])));
+            System.out.printf(Locale.ROOT, "wrote %s (%s, %d experts, %s, routers balanced: largest expert share %.2f, "
+                    + "even %.2f): %.1f MB in %.1f s%n", args[3], m, experts, args[2], share, 1.0 / experts,
+                    Files.size(Path.of(args[3])) / 1e6, (System.nanoTime() - t0) / 1e9);
         } else if (args.length >= 2 && args[0].equals("open")) {
             open(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 20);
         } else {
-            System.err.println("usage: ModelOpen write S|L f32|f16|bf16|q8 FILE [EXPERTS] | open FILE [REPEATS]");
+            System.err.println("usage: ModelOpen write S|L f32|f16|bf16|q8 FILE [EXPERTS] | write-balanced S|L TYPE FILE "
+                    + "EXPERTS REPO_ROOT | open FILE [REPEATS]");
             System.exit(2);
         }
     }
 
     /** Writes {@code graph}'s tensors with random values: weight matrices as {@code dtype}, the rest f32. */
     public static void write(GraphConfig graph, DType dtype, Path file) throws IOException {
+        write(graph, dtype, file, Map.of());
+    }
+
+    /**
+     * Writes a random model whose routers (with bias) spread {@code audio}'s frames over the experts, as trained
+     * routers do: through a stack of random blocks all frames drift towards one direction, and each router's constant
+     * part {@code μ·W_e} would send nearly every frame to one expert. Block by block, each router's bias becomes
+     * minus the mean log-probability of each expert over the audio, which removes that constant part and leaves the
+     * frame-dependent one to choose; the file is rewritten after each block (the later blocks see the new routes).
+     * Returns the largest share of frames any expert of any block gets in the end.
+     */
+    public static double writeBalanced(GraphConfig graph, DType dtype, Path file, Samples audio) throws IOException {
+        Map<String, float[]> biases = new HashMap<>();
+        int blocks = graph.encoder().numBlocks();
+        int experts = graph.moe().numExperts();
+        write(graph, dtype, file, biases);
+        double share = 0;
+        for (int b = 0; b <= blocks; b++) {
+            Map<String, float[]> probs = new HashMap<>();
+            int[] frames = new int[1];
+            try (SpeechMoeModel model = SpeechMoeModel.open(file)) {
+                Samples resampled = Resampler.resample(audio, model.fbank().sampleRate());
+                Features feats = model.fbank().compute(resampled);
+                model.cmvn().applyInPlace(feats);
+                model.encoder().forward(Backends.best(Runtime.getRuntime().availableProcessors()), feats.data(),
+                        feats.frames(), (name, data, rows, cols) -> {
+                            if (name.startsWith("router_probs_")) {
+                                probs.put(name, data.clone());
+                                frames[0] = rows;
+                            }
+                        });
+            }
+            if (b == blocks) {
+                for (float[] p : probs.values()) {
+                    int[] counts = new int[experts];
+                    for (int t = 0; t < frames[0]; t++) {
+                        int best = 0;
+                        for (int e = 1; e < experts; e++) {
+                            best = p[t * experts + e] > p[t * experts + best] ? e : best;
+                        }
+                        counts[best]++;
+                    }
+                    for (int c : counts) {
+                        share = Math.max(share, (double) c / frames[0]);
+                    }
+                }
+                break;
+            }
+            float[] p = probs.get("router_probs_" + b);
+            String name = "blocks." + b + ".feed_forward.router_bias";
+            float[] bias = biases.computeIfAbsent(name, k -> new float[experts]);
+            for (int e = 0; e < experts; e++) {
+                double mean = 0;
+                for (int t = 0; t < frames[0]; t++) {
+                    mean += Math.log(Math.max(p[t * experts + e], 1e-30f));
+                }
+                bias[e] -= (float) (mean / frames[0]);
+            }
+            write(graph, dtype, file, biases);
+        }
+        return share;
+    }
+
+    /** {@link #write}, with the tensors named in {@code overrides} taking those values instead of random ones. */
+    private static void write(GraphConfig graph, DType dtype, Path file, Map<String, float[]> overrides)
+            throws IOException {
         SmoeWriter writer = new SmoeWriter(graph.toMetadata("speechmoe-benchmarks random weights"));
         List<GraphTensor> tensors = GraphTensors.of(graph);
         for (int i = 0; i < tensors.size(); i++) {
@@ -58,17 +140,25 @@ public final class ModelOpen {
             float scale = shape.length > 1 ? (float) Math.sqrt(3.0 / shape[shape.length - 1]) : 0.1f;
             long seed = i + 1;
             // encoded when the writer reaches the tensor: one tensor on the heap at a time
-            writer.add(t.name(), type, shape, () -> TensorCodec.encode(type, shape,
-                    positiveIfVariance(t.name(), Fixtures.randomFloats(count, seed, scale))));
+            float[] fixed = overrides.get(t.name());
+            writer.add(t.name(), type, shape, () -> TensorCodec.encode(type, shape, fixed != null ? fixed
+                    : positiveIfVariance(t.name(), Fixtures.randomFloats(count, seed, scale))));
         }
         writer.write(file);
     }
 
-    /** Batch-norm running variances must be positive for the model to be usable. */
+    /**
+     * Normalization parameters as a freshly initialized model has them (weight 1, bias 0; batch-norm variances
+     * positive): with small random ones, every frame's normalized vector carries the same random offset, and the
+     * routers send nearly all frames to one expert, which would make the expert-scaling run meaningless.
+     */
     private static float[] positiveIfVariance(String name, float[] values) {
-        if (name.endsWith("running_var")) {
-            for (int i = 0; i < values.length; i++) {
+        boolean norm = name.contains("norm");
+        for (int i = 0; i < values.length; i++) {
+            if (name.endsWith("running_var") || norm && name.endsWith(".weight")) {
                 values[i] = 1f + Math.abs(values[i]);
+            } else if (norm && name.endsWith(".bias")) {
+                values[i] = 0f;
             }
         }
         return values;

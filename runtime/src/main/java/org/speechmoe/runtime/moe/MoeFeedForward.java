@@ -39,7 +39,7 @@ public final class MoeFeedForward {
 
     /** Routes the frames of {@code y}, adds the experts' outputs to {@code x}, and returns the routing. */
     public Routing addTo(Backend backend, float[] embedding, float[] y, int frames, float[] x) {
-        Routing routing = router.route(embedding, y, frames);
+        Routing routing = router.route(backend, embedding, y, frames);
         ExpertDispatch dispatch = ExpertDispatch.of(routing.experts(), router.experts());
         float[] gathered = dispatch.gather(y, experts.dim());
         float[] rowScale = keepExpertOutput ? ones(frames) : dispatch.gather(routing.gates());

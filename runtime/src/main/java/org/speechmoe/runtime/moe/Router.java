@@ -1,5 +1,10 @@
 package org.speechmoe.runtime.moe;
 
+import org.speechmoe.runtime.backend.Activation;
+import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.backend.Epilogue;
+import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.backend.ScalarBackend;
 import org.speechmoe.runtime.model.ModelWeights;
 
 /**
@@ -11,8 +16,9 @@ public final class Router {
     private final int embedDim;
     private final int dim;
     private final int experts;
-    /** W transposed to {@code E × (d_e + d)}, so each expert's logit is one contiguous dot product. */
-    private final float[] weightsByExpert;
+    private static final Backend SCALAR = new ScalarBackend();
+    /** W transposed to {@code E × (d_e + d)}: the layout of a weight matrix for {@link Backend#matmul}. */
+    private final Matrix weightsByExpert;
     private final float[] bias;
 
     public Router(float[] weights, float[] bias, int embedDim, int dim, int experts) {
@@ -20,12 +26,13 @@ public final class Router {
         this.dim = dim;
         this.experts = experts;
         int in = embedDim + dim;
-        weightsByExpert = new float[experts * in];
+        float[] transposed = new float[experts * in];
         for (int i = 0; i < in; i++) {
             for (int e = 0; e < experts; e++) {
-                weightsByExpert[e * in + i] = weights[i * experts + e];
+                transposed[e * in + i] = weights[i * experts + e];
             }
         }
+        weightsByExpert = Matrix.ofFloats(experts, in, transposed);
         this.bias = bias;
     }
 
@@ -38,26 +45,32 @@ public final class Router {
         return experts;
     }
 
-    /** Routes {@code frames} frames: {@code embedding} is {@code frames × d_e}, {@code y} is {@code frames × d}. */
+    /** {@link #route(Backend, float[], float[], int)} on the scalar backend. */
     public Routing route(float[] embedding, float[] y, int frames) {
+        return route(SCALAR, embedding, y, frames);
+    }
+
+    /**
+     * Routes {@code frames} frames: {@code embedding} is {@code frames × d_e}, {@code y} is {@code frames × d}. The
+     * logits are one matrix multiply of the concatenated inputs on {@code backend} (the router's cost grows with the
+     * experts, so it must not stay a scalar loop), the softmax and choice are scalar.
+     */
+    public Routing route(Backend backend, float[] embedding, float[] y, int frames) {
         int in = embedDim + dim;
+        float[] x = new float[frames * in];
+        for (int t = 0; t < frames; t++) {
+            System.arraycopy(embedding, t * embedDim, x, t * in, embedDim);
+            System.arraycopy(y, t * dim, x, t * in + embedDim, dim);
+        }
+        float[] probs = new float[frames * experts];
+        backend.matmul(x, frames, weightsByExpert, probs, Epilogue.store(bias, Activation.NONE));
         int[] chosen = new int[frames];
         float[] gates = new float[frames];
-        float[] probs = new float[frames * experts];
         for (int t = 0; t < frames; t++) {
             int base = t * experts;
             float max = Float.NEGATIVE_INFINITY;
             for (int e = 0; e < experts; e++) {
-                int w = e * in;
-                float logit = bias == null ? 0f : bias[e];
-                for (int i = 0; i < embedDim; i++) {
-                    logit += embedding[t * embedDim + i] * weightsByExpert[w + i];
-                }
-                for (int i = 0; i < dim; i++) {
-                    logit += y[t * dim + i] * weightsByExpert[w + embedDim + i];
-                }
-                probs[base + e] = logit;
-                max = Math.max(max, logit);
+                max = Math.max(max, probs[base + e]);
             }
             float sum = 0f;
             for (int e = 0; e < experts; e++) {
