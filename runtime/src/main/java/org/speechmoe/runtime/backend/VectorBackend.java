@@ -42,7 +42,9 @@ import org.speechmoe.format.DType;
  * <p><b>Attention</b> runs per head as two GEMMs on the same tile (queries against transposed keys, then scores
  * against values); <b>depthwise convolution</b> is
  * vectorized over channels (bit-identical to the scalar backend); <b>expert FFNs</b> run all experts' first matrices
- * in one parallel loop, then all second matrices in another.
+ * in one parallel loop, then all second matrices in another; an expert with at least {@value #PACK_MIN_ROWS} rows
+ * stays in panel space: its first multiply (outer product) writes the hidden activations directly as the x panels of
+ * its second, so neither weights nor hidden rows are repacked.
  *
  * <p>Results equal {@link ScalarBackend}'s up to summation order (dot products are summed lane-wise) and, for
  * {@link Activation#SWISH} and the attention softmax, a float {@code exp} instead of a double one.
@@ -257,8 +259,20 @@ public final class VectorBackend implements Backend {
         int panelsOffset;
         /** {@code scale · rowScale[r]} for every panel row, zero past the last row. */
         float[] rowScales;
+        /**
+         * When set, the outer product's results go to panels ({@code panelOut[panelOutOffset + (p·out + o)·PR + r]})
+         * instead of y: the layout the next multiply's {@link #panels} take as they are.
+         */
+        float[] panelOut;
+        int panelOutOffset;
 
         Gemm(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Ep ep, int threads) {
+            this(x, xOffset, rows, w, y, yOffset, ep, threads, false);
+        }
+
+        /** With {@code outerProduct}, x is packed (or given as panels) whatever the shape. */
+        Gemm(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Ep ep, int threads,
+             boolean outerProduct) {
             this.x = x;
             this.xOffset = xOffset;
             this.rows = rows;
@@ -268,8 +282,8 @@ public final class VectorBackend implements Backend {
             this.ep = ep;
             int in = w.cols();
             int out = w.rows();
-            rowTiles = packWeightsFor(rows, w.cols(), w.rows());
-            packed = !rowTiles && rows >= PACK_MIN_ROWS;
+            rowTiles = !outerProduct && packWeightsFor(rows, w.cols(), w.rows());
+            packed = outerProduct || !rowTiles && rows >= PACK_MIN_ROWS;
             colUnit = rowTiles ? NR : packed ? MW : TC;
             rowUnit = rowTiles ? MR : packed ? PR : TR;
             int maxBlock = Math.max(colUnit, BLOCK_BYTES / (4 * Math.max(in, 1)) / colUnit * colUnit);
@@ -288,7 +302,7 @@ public final class VectorBackend implements Backend {
 
         /** Floats {@link #prepare} needs for the panels. */
         int panelFloats() {
-            return packed ? ceilDiv(rows, PR) * PR * w.cols() : 0;
+            return packed && panels == null ? ceilDiv(rows, PR) * PR * w.cols() : 0;
         }
 
         /**
@@ -296,7 +310,7 @@ public final class VectorBackend implements Backend {
          * the multiply's work), transposing k-blocks small enough to stay in L1.
          */
         void prepare(float[] buffer, int at) {
-            if (packed) {
+            if (packed && panels == null) {
                 setPanels(buffer, at);
                 pack(0, ceilDiv(rows, PR));
             }
@@ -655,7 +669,8 @@ public final class VectorBackend implements Backend {
         float[] y = g.y;
         for (int j = 0; j < m; j++) {
             float bias = ep.bias == null ? 0f : ep.bias[ep.biasOffset + col + j];
-            int nv = roundUp(n, L);
+            // panels hand all their lanes to the next multiply: no stale values in the rows past n
+            int nv = g.panelOut != null ? PR : roundUp(n, L);
             for (int h = 0; h < nv; h += L) {
                 FloatVector v = FloatVector.fromArray(FS, tile, j * PR + h);
                 if (ep.bias != null) {
@@ -672,6 +687,10 @@ public final class VectorBackend implements Backend {
             for (int h = 0; h < nv; h += L) {
                 FloatVector.fromArray(FS, tile, j * PR + h).mul(FloatVector.fromArray(FS, g.rowScales, row + h))
                         .intoArray(tile, j * PR + h);
+            }
+            if (g.panelOut != null) {
+                System.arraycopy(tile, j * PR, g.panelOut, g.panelOutOffset + (row / PR * out + col + j) * PR, PR);
+                continue;
             }
             int at = g.yOffset + row * out + col + j;
             if (ep.accumulate) {
@@ -1315,6 +1334,15 @@ public final class VectorBackend implements Backend {
         }
         int base = offsets[0];
         float[] h = new float[total * hidden];
+        // experts with enough rows stay in panel space: the first multiply writes its hidden rows as the panels the
+        // second multiplies (no weight packing, no x packing, no transposed store in between)
+        int panelFloats = 0;
+        for (int e = 0; e < experts; e++) {
+            int n = offsets[e + 1] - offsets[e];
+            panelFloats += n >= PACK_MIN_ROWS ? ceilDiv(n, PR) * PR * hidden : 0;
+        }
+        float[] hiddenPanels = new float[panelFloats];
+        int at = 0;
         Gemm[] first = new Gemm[experts];
         Gemm[] second = new Gemm[experts];
         for (int e = 0; e < experts; e++) {
@@ -1323,10 +1351,19 @@ public final class VectorBackend implements Backend {
             if (n <= 0) {
                 continue;
             }
-            first[e] = new Gemm(gathered, from * dim, n, layer.w1(e), h, (from - base) * hidden,
-                    new Ep(layer.b1(), e * hidden, layer.activation(), 1f, null, 0, false), threads);
-            second[e] = new Gemm(h, (from - base) * hidden, n, layer.w2(e), out, from * dim,
-                    new Ep(layer.b2(), e * dim, Activation.NONE, layer.scale(), rowScale, from, false), threads);
+            Ep ep1 = new Ep(layer.b1(), e * hidden, layer.activation(), 1f, null, 0, false);
+            Ep ep2 = new Ep(layer.b2(), e * dim, Activation.NONE, layer.scale(), rowScale, from, false);
+            if (n >= PACK_MIN_ROWS) {
+                first[e] = new Gemm(gathered, from * dim, n, layer.w1(e), null, 0, ep1, threads, true);
+                first[e].panelOut = hiddenPanels;
+                first[e].panelOutOffset = at;
+                second[e] = new Gemm(null, 0, n, layer.w2(e), out, from * dim, ep2, threads, true);
+                second[e].setPanels(hiddenPanels, at);
+                at += ceilDiv(n, PR) * PR * hidden;
+            } else {
+                first[e] = new Gemm(gathered, from * dim, n, layer.w1(e), h, (from - base) * hidden, ep1, threads);
+                second[e] = new Gemm(h, (from - base) * hidden, n, layer.w2(e), out, from * dim, ep2, threads);
+            }
         }
         runAll(first);
         runAll(second);
@@ -1346,8 +1383,9 @@ public final class VectorBackend implements Backend {
         floats = 0;
         for (Gemm g : gemms) {
             if (g != null) {
+                int need = g.panelFloats();
                 g.prepare(buffer, floats);
-                floats += g.panelFloats();
+                floats += need;
                 count += g.items();
                 work += g.work();
             }
