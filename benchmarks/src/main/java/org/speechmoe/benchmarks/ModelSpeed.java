@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.speechmoe.runtime.api.Logits;
@@ -14,9 +15,9 @@ import org.speechmoe.runtime.audio.WavReader;
 import org.speechmoe.runtime.model.SpeechMoeModel;
 
 /**
- * Times whole models on the same 30 s of audio, each in turn: open, then {@link Recognizer#logits} (fbank, CMVN,
- * encoder, output layer: everything but decoding), median of RUNS after WARMUPS, and how evenly the routers spread
- * the frames. Used for the expert-scaling run (the same S model with 4 to 64 experts) and for L in f32 against q8
+ * Times whole models on the same 30 s of audio: opens them all, then runs {@link Recognizer#logits} (fbank, CMVN,
+ * encoder, output layer: everything but decoding) on each in turn, round robin, WARMUPS then RUNS rounds; prints
+ * each model's median and how evenly its routers spread the frames. Used for the expert-scaling run (the same S model with 4 to 64 experts) and for L in f32 against q8
  * ({@code benchmarks/run-scaling.sh}). The audio is every 16 kHz WAV of the repository repeated to 30 s, as
  * {@code reference/e2e_model.py} makes it.
  *
@@ -30,8 +31,7 @@ public final class ModelSpeed {
     static final List<String> WAVS = List.of("samples/synthetic-espeak.wav", "testdata/wav/chirp.wav",
             "testdata/wav/vowels.wav", "testdata/wav/mixed.wav");
 
-    private record Row(String model, long bytes, int experts, double openMs, double seconds, double maxShare,
-                       String memory) {
+    private record Row(String model, long bytes, int experts, double openMs, double seconds, double maxShare) {
     }
 
     private ModelSpeed() {
@@ -47,23 +47,51 @@ public final class ModelSpeed {
         int warmups = Integer.parseInt(args[2]);
         int runs = Integer.parseInt(args[3]);
         Samples audio = audio30(root);
-        List<Row> rows = new ArrayList<>();
-        for (int i = 4; i < args.length; i++) {
-            Path file = Path.of(args[i]);
-            long t0 = System.nanoTime();
-            try (SpeechMoeModel model = SpeechMoeModel.open(file);
-                 Recognizer recognizer = model.newRecognizer(RecognizerOptions.defaults().withThreads(threads))) {
-                double openMs = (System.nanoTime() - t0) / 1e6;
-                Logits[] out = new Logits[1];
-                double s = WallClock.medianSeconds(warmups, runs, () -> out[0] = recognizer.logits(audio));
-                int experts = model.config().moe().numExperts();
-                Row row = new Row(file.getFileName().toString(), Files.size(file), experts, openMs, s,
-                        maxShare(out[0], experts), ModelOpen.memory());
-                System.out.printf(Locale.ROOT, "%s: %.3f s (RTF %.4f)%n", row.model, s, s / SECONDS);
-                rows.add(row);
+        int n = args.length - 4;
+        SpeechMoeModel[] models = new SpeechMoeModel[n];
+        Recognizer[] recognizers = new Recognizer[n];
+        double[] openMs = new double[n];
+        double[][] seconds = new double[n][runs];
+        Logits[] last = new Logits[n];
+        try {
+            for (int m = 0; m < n; m++) {
+                long t0 = System.nanoTime();
+                models[m] = SpeechMoeModel.open(Path.of(args[4 + m]));
+                recognizers[m] = models[m].newRecognizer(RecognizerOptions.defaults().withThreads(threads));
+                openMs[m] = (System.nanoTime() - t0) / 1e6;
+            }
+            // round robin, warm-ups included: every model sees the same JIT state and the same drift of a shared host
+            for (int r = -warmups; r < runs; r++) {
+                for (int m = 0; m < n; m++) {
+                    long t0 = System.nanoTime();
+                    last[m] = recognizers[m].logits(audio);
+                    if (r >= 0) {
+                        seconds[m][r] = (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int m = 0; m < n; m++) {
+                Path file = Path.of(args[4 + m]);
+                double[] sorted = seconds[m].clone();
+                Arrays.sort(sorted);
+                double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
+                int experts = models[m].config().moe().numExperts();
+                rows.add(new Row(file.getFileName().toString(), Files.size(file), experts, openMs[m], median,
+                        maxShare(last[m], experts)));
+            }
+            print(rows, threads, warmups, runs);
+            System.out.println("memory of the process with all models open and run: " + ModelOpen.memory());
+        } finally {
+            for (int m = 0; m < n; m++) {
+                if (recognizers[m] != null) {
+                    recognizers[m].close();
+                }
+                if (models[m] != null) {
+                    models[m].close();
+                }
             }
         }
-        print(rows, threads, warmups, runs);
     }
 
     /** The largest fraction of frames any expert of any block got: 1/E when the routing is even. */
@@ -85,12 +113,12 @@ public final class ModelSpeed {
         System.out.printf(Locale.ROOT, "%n%.0f s of audio, %d threads, median of %d runs after %d warm-ups%n%n",
                 SECONDS, threads, runs, warmups);
         System.out.printf("| model | file MB | experts | open ms | median s | RTF | ms per audio s | vs first | "
-                + "largest expert share | memory after |%n|---|---|---|---|---|---|---|---|---|---|%n");
+                + "largest expert share |%n|---|---|---|---|---|---|---|---|---|%n");
         double first = rows.get(0).seconds;
         for (Row r : rows) {
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %d | %.1f | %.3f | %.4f | %.1f | %.2fx | %.2f (even: %.2f) | %s |%n",
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %d | %.1f | %.3f | %.4f | %.1f | %.2fx | %.2f (even: %.2f) |%n",
                     r.model, r.bytes / 1e6, r.experts, r.openMs, r.seconds, r.seconds / SECONDS,
-                    1000 * r.seconds / SECONDS, r.seconds / first, r.maxShare, 1.0 / r.experts, r.memory);
+                    1000 * r.seconds / SECONDS, r.seconds / first, r.maxShare, 1.0 / r.experts);
         }
     }
 
