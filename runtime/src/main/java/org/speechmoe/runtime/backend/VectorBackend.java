@@ -374,7 +374,7 @@ public final class VectorBackend implements Backend {
             }
             if (rowTiles) {
                 float[] panels = scratch.weightPanels(ncPad * in);
-                packWeights(block, ncPad, in, panels);
+                packWeights(block, ncPad, in, panels, scratch.rowStarts(in));
                 rowTileBlock(this, rowFrom, rowTo, colFrom, colTo, panels, scratch.dots(MR * NR));
             } else if (packed) {
                 packedBlock(this, rowFrom, rowTo, colFrom, colTo, block, scratch.dots(MW * PR));
@@ -410,6 +410,19 @@ public final class VectorBackend implements Backend {
         private float[] block = new float[0];
         private float[] dots = new float[0];
         private float[] weightPanels = new float[0];
+        /** {@code i · in} for the L lanes of the weight-panel gather, for the {@code in} of the last call. */
+        private final int[] rowStarts = new int[L];
+        private int rowStartsIn = -1;
+
+        int[] rowStarts(int in) {
+            if (rowStartsIn != in) {
+                for (int i = 0; i < L; i++) {
+                    rowStarts[i] = i * in;
+                }
+                rowStartsIn = in;
+            }
+            return rowStarts;
+        }
 
         float[] weightPanels(int n) {
             if (weightPanels.length < n) {
@@ -457,11 +470,7 @@ public final class VectorBackend implements Backend {
      * The decoded weight rows of {@code block} ({@code n × in}, n a multiple of {@link #NR}) as panels of NR
      * columns: {@code panels[(p·in + k)·NR + c] = block[(p·NR + c)·in + k]}.
      */
-    private static void packWeights(float[] block, int n, int in, float[] panels) {
-        int[] lanes = new int[L];
-        for (int i = 0; i < L; i++) {
-            lanes[i] = i * in;
-        }
+    private static void packWeights(float[] block, int n, int in, float[] panels, int[] lanes) {
         for (int p = 0; p < n / NR; p++) {
             int base = p * in * NR;
             for (int h = 0; h < NR; h += L) {
