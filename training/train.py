@@ -230,12 +230,15 @@ def mean_importance(probs):
 # data
 # ------------------------------------------------------------------------------------------
 def load_feats(tsv, cache):
-    if os.path.exists(cache):
-        return torch.load(cache)
-    feats, texts = [], []
-    t0 = time.time()
     with open(tsv, encoding="utf-8") as f:
         rows = [l.rstrip("\n").split("\t") for l in f if l.strip()]
+    if os.path.exists(cache):
+        obj = torch.load(cache)
+        if obj.get("paths") == [p for p, _ in rows]:
+            return obj
+        print("fbank cache %s is of another train.tsv: computing it again" % cache, flush=True)
+    feats, texts = [], []
+    t0 = time.time()
     for i, (p, t) in enumerate(rows):
         x, sr = read_wav(p)
         with torch.no_grad():
@@ -244,7 +247,7 @@ def load_feats(tsv, cache):
         texts.append(t)
         if i % 1000 == 0:
             print("fbank %d/%d %.0fs" % (i, len(rows), time.time() - t0), flush=True)
-    obj = {"feats": feats, "texts": texts}
+    obj = {"feats": feats, "texts": texts, "paths": [p for p, _ in rows]}
     torch.save(obj, cache + ".partial")
     os.replace(cache + ".partial", cache)
     return obj

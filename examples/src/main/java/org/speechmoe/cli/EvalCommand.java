@@ -20,10 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Measure a model on a test set: character and word error rates with greedy decoding and",
-                "with beam search, and the realtime factor.",
-                "The manifest is a TSV file of 'audio path<TAB>reference text' lines (paths relative to the",
-                "manifest's folder); texts are compared after lower-casing and removing punctuation."})
+        description = {"Measure a model on a test set: character and word error rates with greedy decoding and "
+                + "with beam search, and the realtime factor.",
+                "The manifest is a TSV file of 'audio path<TAB>reference text' lines (paths relative to the "
+                + "manifest's folder); texts are compared after lower-casing and removing punctuation."})
 final class EvalCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,7 +34,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = {"-m", "--model"}, paramLabel = "model.smoe", description = "model (default: the embedded one)")
     Path model;
 
-    @Option(names = "--manifest", required = true, paramLabel = "test.tsv")
+    @Option(names = "--manifest", required = true, paramLabel = "test.tsv",
+            description = "test set: audio path<TAB>reference text per line")
     Path manifest;
 
     @Option(names = "--beam", defaultValue = "8", paramLabel = "N", description = "beam width (default: ${DEFAULT-VALUE})")
