@@ -1,32 +1,42 @@
 #!/usr/bin/env bash
 # End-to-end comparison of speechmoe, ONNX Runtime and PyTorch on one random-weight model and 30 s of audio.
-#   benchmarks/run-e2e.sh [S] [THREADS] [WARMUPS] [RUNS]        (defaults: S 2 2 5)
+#   benchmarks/run-e2e.sh [S|L] [THREADS] [WARMUPS] [RUNS]      (defaults: S 2 2 5)
 # Into benchmarks/target/e2e/SIZE/: the 3m-asr model dir (reference/e2e_model.py), model.smoe (speechmoe convert),
-# gathered.onnx and dense.onnx (reference/export_onnx.py), the PyTorch timings (reference/bench_torch.py), then
+# gathered/ and dense/ ONNX exports (reference/export_onnx.py), the PyTorch timings (reference/bench_torch.py), then
 # EndToEndComparison checks every engine's log-probabilities against the reference and prints the table
 # (also saved as table.txt). Every engine is timed on the same CMVN-normalised fbank: the fbank is outside all timings.
 # Steps whose output exists are skipped (the inputs are deterministic); rm -r the folder to redo them.
 # PyTorch runs twice when it can: as installed (Debian's build calls the netlib reference BLAS) and with OpenBLAS
-# through LD_LIBRARY_PATH, from Debian's libopenblas0-pthread unpacked under target/ (nothing is installed).
+# through LD_LIBRARY_PATH, from Debian's libopenblas0-pthread unpacked under target/ (nothing is installed); the
+# untimed Python steps (model, exports) use OpenBLAS too when it is there. L (920 M parameters) needs about 16 GB of
+# disk under target/e2e/L (checkpoint, .smoe, two ONNX exports) and leaves out PyTorch as installed (minutes a pass).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 size="${1:-S}"; threads="${2:-2}"; warmups="${3:-2}"; runs="${4:-5}"
 python="${PYTHON:-/usr/bin/python3}"
 case "$size" in
-  S) ;;
-  L) echo "run-e2e.sh: size L is not supported yet (its 3.7 GB ONNX export needs external data files; untested)" >&2
-     exit 2 ;;
-  *) echo "run-e2e.sh: size must be S, not $size" >&2; exit 2 ;;
+  S|L) ;;
+  *) echo "run-e2e.sh: size must be S or L, not $size" >&2; exit 2 ;;
 esac
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 out="$here/target/e2e/$size"
 mkdir -p "$out"
 step() { echo "== $*" >&2; }
 
+blas="$here/target/e2e/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
+if [ ! -f "$blas/libblas.so.3" ]; then
+  (mkdir -p "$here/target/e2e/openblas" && cd "$here/target/e2e/openblas" \
+    && apt-get download libopenblas0-pthread >/dev/null 2>&1 && dpkg -x libopenblas0-pthread_*.deb .) \
+    || echo "run-e2e.sh: no libopenblas0-pthread package: the PyTorch + OpenBLAS row is left out" >&2
+fi
+prep_python() {  # untimed steps: OpenBLAS when there is one
+  if [ -f "$blas/libblas.so.3" ]; then LD_LIBRARY_PATH="$blas" "$python" "$@"; else "$python" "$@"; fi
+}
+
 if [ ! -f "$out/meta.properties" ]; then
   step "random-weight $size model, 30 s of audio and the reference's log-probs"
-  "$python" "$root/reference/e2e_model.py" --size "$size" --out "$out"
+  prep_python "$root/reference/e2e_model.py" --size "$size" --out "$out"
 fi
 if [ ! -f "$out/model.smoe" ]; then
   step "speechmoe convert"
@@ -35,9 +45,10 @@ if [ ! -f "$out/model.smoe" ]; then
     --cmvn "$m/global_cmvn" -o "$out/model.smoe.partial"
   mv "$out/model.smoe.partial" "$out/model.smoe"
 fi
-if [ ! -f "$out/gathered.onnx" ] || [ ! -f "$out/dense.onnx" ]; then
+if [ ! -f "$out/gathered/model.onnx" ] || [ ! -f "$out/dense/model.onnx" ]; then
   step "ONNX export (gathered and dense MoE)"
-  "$python" "$root/reference/export_onnx.py" --dir "$out/model" --out "$out" --feats "$out/feats.f32" \
+  rm -rf "$out/gathered" "$out/dense"
+  prep_python "$root/reference/export_onnx.py" --dir "$out/model" --out "$out" --feats "$out/feats.f32" \
     2> >(grep -v 'TracerWarning\|^  ' >&2)
 fi
 jar="$here/target/speechmoe-benchmarks.jar"
@@ -50,13 +61,11 @@ bench_torch() {
   "$python" "$root/reference/bench_torch.py" --dir "$out/model" --feats "$out/feats.f32" --logp "$out/logp.f32" \
     --threads "$threads" --warmups "$warmups" --runs "$runs" "$@"
 }
-step "PyTorch as installed"
-bench_torch --out "$out/torch.properties" --label "(installed BLAS)"
-blas="$here/target/e2e/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
-if [ ! -f "$blas/libblas.so.3" ]; then
-  (mkdir -p "$here/target/e2e/openblas" && cd "$here/target/e2e/openblas" \
-    && apt-get download libopenblas0-pthread >/dev/null 2>&1 && dpkg -x libopenblas0-pthread_*.deb .) \
-    || echo "run-e2e.sh: no libopenblas0-pthread package: the PyTorch + OpenBLAS row is left out" >&2
+if [ "$size" = S ]; then
+  step "PyTorch as installed"
+  bench_torch --out "$out/torch.properties" --label "(installed BLAS)"
+else
+  rm -f "$out/torch.properties"
 fi
 if [ -f "$blas/libblas.so.3" ]; then
   step "PyTorch with OpenBLAS"

@@ -3,9 +3,12 @@
 
     /usr/bin/python3 reference/export_onnx.py --dir MODELDIR --out DIR [--feats feats.f32]
 
-  gathered.onnx  per MoE layer and expert, the frames routed to that expert are gathered (NonZero, Gather),
+Each export is a folder, DIR/gathered/model.onnx and DIR/dense/model.onnx: a model over 2 GB (size L) cannot be one
+protobuf, and PyTorch then writes every weight as an external data file next to model.onnx.
+
+  gathered       per MoE layer and expert, the frames routed to that expert are gathered (NonZero, Gather),
                  run through it and scattered back (ScatterND): each frame runs only its expert, as in speechmoe
-  dense.onnx     every expert runs on every frame (one batched MatMul over the experts) and the one-hot top-1
+  dense          every expert runs on every frame (one batched MatMul over the experts) and the one-hot top-1
                  route selects: E times the expert FLOPs, but no data-dependent shapes
 
 Input "feats": the CMVN-normalised fbank (T x 80, float32, T dynamic); outputs "logp" (T' x V) and "routes"
@@ -106,7 +109,7 @@ def export(model_dir, out_path, dense, example):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dir", required=True, help="model dir: train.yaml, final.pt, units.txt, global_cmvn")
-    ap.add_argument("--out", required=True, help="where gathered.onnx and dense.onnx go")
+    ap.add_argument("--out", required=True, help="where the gathered/ and dense/ exports go")
     ap.add_argument("--feats", help="raw float32 T x 80 features to check the exported modules on")
     args = ap.parse_args()
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
@@ -118,9 +121,12 @@ def main():
     # a short example: the graph must not depend on the length it was traced with (the check runs 30 s)
     example = feats[:400] if feats is not None else torch.randn(400, 80)
     for name, dense in (("gathered", False), ("dense", True)):
-        path = os.path.join(args.out, name + ".onnx")
+        folder = os.path.join(args.out, name)
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "model.onnx")
         model = export(args.dir, path, dense, example)
-        line = "%s: %.1f MB" % (path, os.path.getsize(path) / 1e6)
+        files = [os.path.join(folder, f) for f in os.listdir(folder)]
+        line = "%s: %.1f MB in %d file(s)" % (path, sum(os.path.getsize(f) for f in files) / 1e6, len(files))
         if feats is not None:
             with torch.no_grad():
                 logp, routes = model(feats)

@@ -34,7 +34,9 @@ import org.speechmoe.runtime.model.SpeechMoeModel;
  *     DIR [THREADS [WARMUPS [RUNS]]]
  * </pre>
  * DIR holds what {@code benchmarks/run-e2e.sh} writes: model.smoe, audio30.wav, feats.f32, logp.f32, routes.i32,
- * meta.properties, gathered.onnx, dense.onnx and torch.properties (and torch-LABEL.properties: other BLAS).
+ * meta.properties, gathered/model.onnx, dense/model.onnx (each export a folder: over 2 GB its weights are external
+ * data files beside model.onnx) and torch*.properties (torch.properties: PyTorch as installed; torch-LABEL: another
+ * BLAS).
  */
 public final class EndToEndComparison {
     private record Row(String engine, String input, double medianSeconds, String check) {
@@ -84,13 +86,14 @@ public final class EndToEndComparison {
         }
 
         for (String export : List.of("gathered", "dense")) {
-            try (OnnxRuntimeRunner ort = new OnnxRuntimeRunner(dir.resolve(export + ".onnx"), melBins, threads)) {
+            Path onnx = dir.resolve(export).resolve("model.onnx");
+            try (OnnxRuntimeRunner ort = new OnnxRuntimeRunner(onnx, melBins, threads)) {
                 OnnxRuntimeRunner.Output[] out = new OnnxRuntimeRunner.Output[1];
                 double s = WallClock.medianSeconds(warmups, runs, () -> out[0] = ort.run(feats));
                 rows.add(new Row("ONNX Runtime " + export, "features", s,
                         compare(out[0].logProbs(), refLogp, out[0].routes(), refRoutes)));
             } catch (OrtException ex) {
-                throw new IllegalStateException(export + ".onnx: ONNX Runtime failed: " + ex.getMessage(), ex);
+                throw new IllegalStateException(onnx + ": ONNX Runtime failed: " + ex.getMessage(), ex);
             }
         }
 
