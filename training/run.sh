@@ -13,7 +13,7 @@ MODEL_ARGS=(--d 128 --hidden 512 --embed-d 64 --max-frames 3000 --warmup 300 --m
 
 # Debian's python3-torch calls the reference (netlib) BLAS: a training step takes 4.3x longer than with OpenBLAS
 # (measured: 1.15 s against 0.27 s at d 96). OpenBLAS comes from Debian's libopenblas0-pthread, unpacked under
-# build-data/ (nothing is installed) and put first on the library path of the trainings only.
+# build-data/ (nothing is installed) and put first on the library path of the Python steps (Java ignores it).
 blas=build-data/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread
 if [ ! -e "$blas/libblas.so.3" ]; then
   (mkdir -p build-data/openblas && cd build-data/openblas && apt-get download libopenblas0-pthread >/dev/null 2>&1 \
