@@ -24,14 +24,10 @@ out="$here/target/e2e/$size"
 mkdir -p "$out"
 step() { echo "== $*" >&2; }
 
-blas="$here/target/e2e/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
-if [ ! -f "$blas/libblas.so.3" ]; then
-  (mkdir -p "$here/target/e2e/openblas" && cd "$here/target/e2e/openblas" \
-    && apt-get download libopenblas0-pthread >/dev/null 2>&1 && dpkg -x libopenblas0-pthread_*.deb .) \
-    || echo "run-e2e.sh: no libopenblas0-pthread package: the PyTorch + OpenBLAS row is left out" >&2
-fi
+blas=$("$root/reference/openblas.sh" "$here/target/e2e/openblas") \
+  || echo "run-e2e.sh: no libopenblas0-pthread package: the PyTorch + OpenBLAS row is left out" >&2
 prep_python() {  # untimed steps: OpenBLAS when there is one
-  if [ -f "$blas/libblas.so.3" ]; then LD_LIBRARY_PATH="$blas" "$python" "$@"; else "$python" "$@"; fi
+  if [ -n "$blas" ]; then LD_LIBRARY_PATH="$blas" "$python" "$@"; else "$python" "$@"; fi
 }
 
 if [ ! -f "$out/meta.properties" ]; then
@@ -67,7 +63,7 @@ if [ "$size" = S ]; then
 else
   rm -f "$out/torch.properties"
 fi
-if [ -f "$blas/libblas.so.3" ]; then
+if [ -n "$blas" ]; then
   step "PyTorch with OpenBLAS"
   LD_LIBRARY_PATH="$blas" OPENBLAS_NUM_THREADS="$threads" bench_torch --out "$out/torch-openblas.properties" \
     --label "+ OpenBLAS 0.3"

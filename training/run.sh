@@ -14,13 +14,11 @@ MODEL_ARGS=(--d 128 --hidden 512 --embed-d 64 --max-frames 3000 --warmup 300 --m
 # Debian's python3-torch calls the reference (netlib) BLAS: a training step takes 4.3x longer than with OpenBLAS
 # (measured: 1.15 s against 0.27 s at d 96). OpenBLAS comes from Debian's libopenblas0-pthread, unpacked under
 # build-data/ (nothing is installed) and put first on the library path of the Python steps (Java ignores it).
-blas=build-data/openblas/usr/lib/x86_64-linux-gnu/openblas-pthread
-if [ ! -e "$blas/libblas.so.3" ]; then
-  (mkdir -p build-data/openblas && cd build-data/openblas && apt-get download libopenblas0-pthread >/dev/null 2>&1 \
-    && dpkg -x libopenblas0-pthread_*.deb .) \
-    || echo "run.sh: no libopenblas0-pthread package: training runs on the reference BLAS, about 4x fewer steps" >&2
+if blas=$(reference/openblas.sh build-data/openblas); then
+  export LD_LIBRARY_PATH="$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+else
+  echo "run.sh: no libopenblas0-pthread package: training runs on the reference BLAS, about 4x fewer steps" >&2
 fi
-[ -e "$blas/libblas.so.3" ] && export LD_LIBRARY_PATH="$PWD/$blas${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 nice -n 10 $PY training/make_data.py --n-train 16000 --jobs 2 | tee build-data/logs/make_data.log
 nice -n 10 $PY training/train.py --prepare "${MODEL_ARGS[@]}"
