@@ -1,8 +1,5 @@
 package org.speechmoe.benchmarks;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -33,9 +30,7 @@ public final class EncoderProfile {
         }
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(Path.of(args[1]))).order(ByteOrder.LITTLE_ENDIAN);
-        float[] feats = new float[bytes.remaining() / 4];
-        bytes.asFloatBuffer().get(feats);
+        float[] feats = EndToEndComparison.floats(Path.of(args[1]));
         try (SpeechMoeModel model = SpeechMoeModel.open(Path.of(args[0]))) {
             int frames = feats.length / model.config().features().numMelBins();
             ProfilingBackend backend = new ProfilingBackend(Backends.best(threads));

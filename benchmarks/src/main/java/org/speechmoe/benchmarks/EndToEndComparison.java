@@ -171,7 +171,8 @@ public final class EndToEndComparison {
         return p;
     }
 
-    private static float[] floats(Path file) throws IOException {
+    /** A little-endian f32 file (feats.f32, logp.f32) as floats. */
+    static float[] floats(Path file) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         float[] out = new float[b.remaining() / 4];
         b.asFloatBuffer().get(out);

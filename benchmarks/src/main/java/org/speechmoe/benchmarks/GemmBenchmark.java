@@ -28,6 +28,8 @@ public class GemmBenchmark extends KernelBenchmark {
         S_VOCAB(5000, 256),
         /** S subsampling conv.2 as im2col GEMM (9·d inputs). */
         S_SUB2(256, 9 * 256),
+        /** S subsampling output linear: each frame's 19 frequencies × d channels to d. */
+        S_SUBOUT(256, 19 * 256),
         /** Embedding network (d 144) FFN first matrix. */
         E_FFN1(576, 144),
         /** Embedding network subsampling conv.2. */
@@ -36,7 +38,8 @@ public class GemmBenchmark extends KernelBenchmark {
         L_FFN1(2048, 512),
         L_FFN2(512, 2048),
         L_VOCAB(5000, 512),
-        L_SUB2(512, 9 * 512);
+        L_SUB2(512, 9 * 512),
+        L_SUBOUT(512, 19 * 512);
 
         public final int out;
         public final int in;

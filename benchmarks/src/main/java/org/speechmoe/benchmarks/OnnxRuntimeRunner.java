@@ -26,6 +26,14 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
     private final int melBins;
 
     public OnnxRuntimeRunner(Path onnx, int melBins, int intraOpThreads) throws OrtException {
+        this(onnx, melBins, intraOpThreads, null);
+    }
+
+    /**
+     * With {@code profilePrefix} not null, ONNX Runtime records every node's time from session creation on and
+     * writes them as Chrome-trace JSON at {@link #endProfiling} (the file name starts with the prefix).
+     */
+    public OnnxRuntimeRunner(Path onnx, int melBins, int intraOpThreads, Path profilePrefix) throws OrtException {
         if (!Files.isRegularFile(onnx)) {
             throw new IllegalArgumentException(onnx + ": no such ONNX file (run reference/export_onnx.py)");
         }
@@ -36,6 +44,9 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (profilePrefix != null) {
+                options.enableProfiling(profilePrefix.toString());
+            }
             this.session = env.createSession(onnx.toString(), options);
         }
     }
@@ -58,6 +69,11 @@ public final class OnnxRuntimeRunner implements AutoCloseable {
             }
             return new Output(logProbs, (int) shape[0], (int) shape[1], r, (int) routeShape[0]);
         }
+    }
+
+    /** Stops profiling and returns the JSON file ONNX Runtime wrote. */
+    public Path endProfiling() throws OrtException {
+        return Path.of(session.endProfiling());
     }
 
     @Override

@@ -141,6 +141,9 @@ final class ProfilingBackend implements Backend {
         long rest = wallNanos - totalNanos();
         s.append(String.format(Locale.ROOT, "| %-34s | %6s | %8s | %9.2f | %5.1f%% | %8s |%n",
                 "outside the backend", "", "", rest / 1e6, 100.0 * rest / wallNanos, ""));
+        double flops = 2 * entries.values().stream().mapToDouble(e -> e.macs).sum();
+        s.append(String.format(Locale.ROOT, "%nGEMMs, convolutions, attention: %.1f GFLOP in all, %.1f GFLOP/s over "
+                + "the whole time%n", flops / 1e9, flops / wallNanos));
         return s.toString();
     }
 }

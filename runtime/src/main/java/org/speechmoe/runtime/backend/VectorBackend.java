@@ -94,6 +94,11 @@ public final class VectorBackend implements Backend {
      * during it, and a thread runs one backend call at a time.
      */
     private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * The calling thread's buffer for an expert layer's hidden activations (panels or rows), kept between calls like
+     * {@link #PANELS}: a layer of L (32 experts, 748 frames) would otherwise allocate and zero 8 MB per call.
+     */
+    private static final ThreadLocal<float[]> HIDDEN = ThreadLocal.withInitial(() -> new float[0]);
 
     private static final ConcurrentHashMap<Integer, ForkJoinPool> SHARED_POOLS = new ConcurrentHashMap<>();
 
@@ -283,7 +288,9 @@ public final class VectorBackend implements Backend {
             int in = w.cols();
             int out = w.rows();
             rowTiles = !outerProduct && packWeightsFor(rows, w.cols(), w.rows());
-            packed = outerProduct || !rowTiles && rows >= PACK_MIN_ROWS;
+            // fewer outputs than one tile's weight rows (a router's few experts) would pay for packing x and use
+            // part of each tile: dot products need neither
+            packed = outerProduct || !rowTiles && rows >= PACK_MIN_ROWS && out >= MW;
             colUnit = rowTiles ? NR : packed ? MW : TC;
             rowUnit = rowTiles ? MR : packed ? PR : TR;
             int maxBlock = Math.max(colUnit, BLOCK_BYTES / (4 * Math.max(in, 1)) / colUnit * colUnit);
@@ -390,17 +397,23 @@ public final class VectorBackend implements Backend {
      * outer product's cost is its transposed scalar epilogue, one store per output with a stride of {@code out}
      * floats, which turns pathological from {@code out} = 1024 (4 KiB strides). Measured crossovers
      * ({@code GemmBenchmark}, 1 thread, AVX-512): 256→1024 between 16 and 32 rows, 256→256 between 64 and 128,
-     * 2048→512 near 128, 1024→256 above 128.
+     * 2048→512 near 128, 1024→256 above 128. Very deep multiplies (the subsampling's output linear, 4864 and 9728
+     * inputs) stream x panels longer than L2 holds: at 1216 rows 9728→512 ran in 41 ms with row tiles and 72 ms as
+     * outer products, hence the cap at 256 rows.
      */
     static boolean packWeightsFor(int rows, int in, int out) {
-        return rows >= WEIGHT_PANEL_MIN_ROWS && (out >= 1024 || rows >= Math.max(96, in / 4));
+        return rows >= WEIGHT_PANEL_MIN_ROWS && (out >= 1024 || rows >= Math.max(96, Math.min(in / 4, 256)));
     }
 
     private static float[] panelBuffer(int floats) {
-        float[] buffer = PANELS.get();
+        return buffer(PANELS, floats);
+    }
+
+    private static float[] buffer(ThreadLocal<float[]> local, int floats) {
+        float[] buffer = local.get();
         if (buffer.length < floats) {
             buffer = new float[floats];
-            PANELS.set(buffer);
+            local.set(buffer);
         }
         return buffer;
     }
@@ -1341,16 +1354,15 @@ public final class VectorBackend implements Backend {
         if (total <= 0) {
             return;
         }
-        int base = offsets[0];
-        float[] h = new float[total * hidden];
         // experts with enough rows stay in panel space: the first multiply writes its hidden rows as the panels the
-        // second multiplies (no weight packing, no x packing, no transposed store in between)
-        int panelFloats = 0;
+        // second multiplies (no weight packing, no x packing, no transposed store in between); the others keep
+        // their hidden rows after all panels. Every float read is written first: the buffer is reused unzeroed.
+        int hiddenFloats = 0;
         for (int e = 0; e < experts; e++) {
             int n = offsets[e + 1] - offsets[e];
-            panelFloats += n >= PACK_MIN_ROWS ? ceilDiv(n, PR) * PR * hidden : 0;
+            hiddenFloats += n >= PACK_MIN_ROWS ? ceilDiv(n, PR) * PR * hidden : Math.max(n, 0) * hidden;
         }
-        float[] hiddenPanels = new float[panelFloats];
+        float[] h = buffer(HIDDEN, hiddenFloats);
         int at = 0;
         Gemm[] first = new Gemm[experts];
         Gemm[] second = new Gemm[experts];
@@ -1364,14 +1376,15 @@ public final class VectorBackend implements Backend {
             Ep ep2 = new Ep(layer.b2(), e * dim, Activation.NONE, layer.scale(), rowScale, from, false);
             if (n >= PACK_MIN_ROWS) {
                 first[e] = new Gemm(gathered, from * dim, n, layer.w1(e), null, 0, ep1, threads, true);
-                first[e].panelOut = hiddenPanels;
+                first[e].panelOut = h;
                 first[e].panelOutOffset = at;
                 second[e] = new Gemm(null, 0, n, layer.w2(e), out, from * dim, ep2, threads, true);
-                second[e].setPanels(hiddenPanels, at);
+                second[e].setPanels(h, at);
                 at += ceilDiv(n, PR) * PR * hidden;
             } else {
-                first[e] = new Gemm(gathered, from * dim, n, layer.w1(e), h, (from - base) * hidden, ep1, threads);
-                second[e] = new Gemm(h, (from - base) * hidden, n, layer.w2(e), out, from * dim, ep2, threads);
+                first[e] = new Gemm(gathered, from * dim, n, layer.w1(e), h, at, ep1, threads);
+                second[e] = new Gemm(h, at, n, layer.w2(e), out, from * dim, ep2, threads);
+                at += n * hidden;
             }
         }
         runAll(first);

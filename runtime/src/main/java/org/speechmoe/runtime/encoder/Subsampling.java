@@ -17,6 +17,11 @@ import org.speechmoe.runtime.model.ModelWeights;
 final class Subsampling {
     /** Output frames computed per pass: bounds the convolutions' buffers, not the audio length. */
     private static final int FRAMES_PER_CHUNK = 64;
+    /**
+     * Chunks whose flattened output share one call of the output linear: its weight (d × d·f2, the widest of the
+     * model) is decoded once per call, which cost more than the multiply itself at 64 rows.
+     */
+    private static final int CHUNKS_PER_LINEAR = 4;
 
     private final int d;
     private final int bins;
@@ -78,7 +83,8 @@ final class Subsampling {
         float[] result = new float[t2 * d];
         float[] cols = new float[chunk * f2 * 9 * d];
         float[] h2 = new float[chunk * f2 * d];
-        float[] flat = new float[chunk * d * f2];
+        int group = chunk * CHUNKS_PER_LINEAR;
+        float[] flat = new float[Math.min(group, Math.max(t2, 1)) * d * f2];
         for (int start = 0; start < t2; start += chunk) {
             int n = Math.min(chunk, t2 - start);
             int first = 2 * start;
@@ -108,14 +114,20 @@ final class Subsampling {
                 }
             }
             backend.matmul(cols, n * f2, conv2TapMajor(), h2, Epilogue.store(conv2Bias, Activation.RELU));
+            int groupStart = start - start % group;
+            int at = (start - groupStart) * d * f2;
             for (int t = 0; t < n; t++) {
                 for (int f = 0; f < f2; f++) {
                     for (int c = 0; c < d; c++) {
-                        flat[t * d * f2 + c * f2 + f] = h2[(t * f2 + f) * d + c];
+                        flat[at + t * d * f2 + c * f2 + f] = h2[(t * f2 + f) * d + c];
                     }
                 }
             }
-            backend.matmul(flat, 0, n, out, result, start * d, Epilogue.store(outBias, Activation.NONE));
+            int end = start + n;
+            if (end == t2 || end - groupStart == group) {
+                backend.matmul(flat, 0, end - groupStart, out, result, groupStart * d,
+                        Epilogue.store(outBias, Activation.NONE));
+            }
         }
         return result;
     }
