@@ -66,35 +66,41 @@ public final class EndToEndComparison {
                 + "median of %d runs after %d warm-ups%n", meta.getProperty("size"), seconds, frames,
                 refLogp.length / vocab, threads, runs, warmups);
 
+        // speechmoe (features in, and audio in) and ONNX Runtime's gathered export take turns, so that JIT warm-up
+        // and the host's drift hit them alike; the dense export (every expert on every frame, never the fastest
+        // here) runs alone afterwards, so that L never holds two ONNX Runtime sessions at once
         List<Row> rows = new ArrayList<>();
+        Path gathered = dir.resolve("gathered").resolve("model.onnx");
         try (SpeechMoeModel model = SpeechMoeModel.open(dir.resolve("model.smoe"));
-             Recognizer recognizer = model.newRecognizer(RecognizerOptions.defaults().withThreads(threads))) {
+             Recognizer recognizer = model.newRecognizer(RecognizerOptions.defaults().withThreads(threads));
+             OnnxRuntimeRunner ort = onnx(gathered, melBins, threads)) {
             // the encoder call Recognizer.logits makes after its fbank, on the features every engine gets
             Backend backend = Backends.best(threads);
-            Encoder.Output[] enc = new Encoder.Output[1];
-            double encSeconds = WallClock.medianSeconds(warmups, runs,
-                    () -> enc[0] = model.encoder().forward(backend, feats.clone(), frames, EncoderTrace.NONE));
-            Encoder.Output e = enc[0];
-            rows.add(new Row("speechmoe", "features", encSeconds,
-                    compare(e.logProbs(), refLogp, routesOf(e), refRoutes)));
-
             Samples audio = WavReader.read(dir.resolve("audio30.wav"));
+            Encoder.Output[] enc = new Encoder.Output[1];
             Logits[] lg = new Logits[1];
-            double logitsSeconds = WallClock.medianSeconds(warmups, runs, () -> lg[0] = recognizer.logits(audio));
-            rows.add(new Row("speechmoe Recognizer.logits", "audio (own fbank)", logitsSeconds,
+            OnnxRuntimeRunner.Output[] ortOut = new OnnxRuntimeRunner.Output[1];
+            double[] s = WallClock.roundRobin(warmups, runs, List.of(
+                    () -> enc[0] = model.encoder().forward(backend, feats.clone(), frames, EncoderTrace.NONE),
+                    () -> lg[0] = recognizer.logits(audio),
+                    () -> ortOut[0] = ort.run(feats)));
+            Encoder.Output e = enc[0];
+            rows.add(new Row("speechmoe", "features", s[0], compare(e.logProbs(), refLogp, routesOf(e), refRoutes)));
+            rows.add(new Row("speechmoe Recognizer.logits", "audio (own fbank)", s[1],
                     compare(lg[0].logProbs(), refLogp, lg[0].routes(), refRoutes)));
+            rows.add(new Row("ONNX Runtime gathered", "features", s[2],
+                    compare(ortOut[0].logProbs(), refLogp, ortOut[0].routes(), refRoutes)));
+        } catch (OrtException ex) {
+            throw new IllegalStateException(gathered + ": ONNX Runtime failed: " + ex.getMessage(), ex);
         }
-
-        for (String export : List.of("gathered", "dense")) {
-            Path onnx = dir.resolve(export).resolve("model.onnx");
-            try (OnnxRuntimeRunner ort = new OnnxRuntimeRunner(onnx, melBins, threads)) {
-                OnnxRuntimeRunner.Output[] out = new OnnxRuntimeRunner.Output[1];
-                double s = WallClock.medianSeconds(warmups, runs, () -> out[0] = ort.run(feats));
-                rows.add(new Row("ONNX Runtime " + export, "features", s,
-                        compare(out[0].logProbs(), refLogp, out[0].routes(), refRoutes)));
-            } catch (OrtException ex) {
-                throw new IllegalStateException(onnx + ": ONNX Runtime failed: " + ex.getMessage(), ex);
-            }
+        Path dense = dir.resolve("dense").resolve("model.onnx");
+        try (OnnxRuntimeRunner ort = onnx(dense, melBins, threads)) {
+            OnnxRuntimeRunner.Output[] out = new OnnxRuntimeRunner.Output[1];
+            double s = WallClock.medianSeconds(warmups, runs, () -> out[0] = ort.run(feats));
+            rows.add(new Row("ONNX Runtime dense", "features", s,
+                    compare(out[0].logProbs(), refLogp, out[0].routes(), refRoutes)));
+        } catch (OrtException ex) {
+            throw new IllegalStateException(dense + ": ONNX Runtime failed: " + ex.getMessage(), ex);
         }
 
         // torch.properties: PyTorch as installed; torch-*.properties: the same with another BLAS (run-e2e.sh)
@@ -114,6 +120,14 @@ public final class EndToEndComparison {
                     "max abs diff " + torch.getProperty("max_abs_diff", "?") + " (reference code)"));
         }
         print(rows, seconds);
+    }
+
+    private static OnnxRuntimeRunner onnx(Path file, int melBins, int threads) {
+        try {
+            return new OnnxRuntimeRunner(file, melBins, threads);
+        } catch (OrtException ex) {
+            throw new IllegalStateException(file + ": ONNX Runtime cannot load it: " + ex.getMessage(), ex);
+        }
     }
 
     private static void print(List<Row> rows, double seconds) {

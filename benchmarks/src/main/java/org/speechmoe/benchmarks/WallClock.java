@@ -1,6 +1,7 @@
 package org.speechmoe.benchmarks;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** Wall-clock timing for the benchmarks that cannot be JMH (other engines, TornadoVM's JVM flags). */
 final class WallClock {
@@ -9,21 +10,43 @@ final class WallClock {
         void run() throws Exception;
     }
 
+    private static final long PAUSE_MS = 100;
+
     private WallClock() {
     }
 
     /** Median wall seconds of {@code runs} calls after {@code warmups} untimed ones. */
     static double medianSeconds(int warmups, int runs, Work work) throws Exception {
+        return roundRobin(warmups, runs, List.of(work))[0];
+    }
+
+    /**
+     * Median wall seconds of each work, called in turn: {@code warmups} untimed rounds, then {@code runs} timed
+     * rounds. Taking turns exposes every work to the same JIT state and the same drift of a shared host, which
+     * timing them one after another does not. Each call starts after a {@value #PAUSE_MS} ms pause, so that the
+     * thread pool of the previous work (ONNX Runtime's spin after a run) has gone idle.
+     */
+    static double[] roundRobin(int warmups, int runs, List<Work> works) throws Exception {
         for (int i = 0; i < warmups; i++) {
-            work.run();
+            for (Work w : works) {
+                Thread.sleep(PAUSE_MS);
+                w.run();
+            }
         }
-        double[] s = new double[runs];
+        double[][] s = new double[works.size()][runs];
         for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            work.run();
-            s[i] = (System.nanoTime() - t0) / 1e9;
+            for (int k = 0; k < works.size(); k++) {
+                Thread.sleep(PAUSE_MS);
+                long t0 = System.nanoTime();
+                works.get(k).run();
+                s[k][i] = (System.nanoTime() - t0) / 1e9;
+            }
         }
-        Arrays.sort(s);
-        return runs % 2 == 1 ? s[runs / 2] : (s[runs / 2 - 1] + s[runs / 2]) / 2;
+        double[] medians = new double[works.size()];
+        for (int k = 0; k < medians.length; k++) {
+            Arrays.sort(s[k]);
+            medians[k] = runs % 2 == 1 ? s[k][runs / 2] : (s[k][runs / 2 - 1] + s[k][runs / 2]) / 2;
+        }
+        return medians;
     }
 }
