@@ -100,6 +100,14 @@ public final class VectorBackend implements Backend {
      */
     private static final ThreadLocal<float[]> HIDDEN = ThreadLocal.withInitial(() -> new float[0]);
 
+    /**
+     * Each thread's scratch for multiplies and for attention, kept between calls: fresh per call they were a third
+     * of everything a pass allocated (and zeroed). A thread runs one item at a time, and every item writes what it
+     * reads of them first (attention's zero padding included, as long as frames and d_k stay the same).
+     */
+    private static final ThreadLocal<GemmScratch> GEMM_SCRATCH = ThreadLocal.withInitial(GemmScratch::new);
+    private static final ThreadLocal<AttentionScratch> ATTENTION_SCRATCH = new ThreadLocal<>();
+
     private static final ConcurrentHashMap<Integer, ForkJoinPool> SHARED_POOLS = new ConcurrentHashMap<>();
 
     private final int threads;
@@ -474,7 +482,7 @@ public final class VectorBackend implements Backend {
                     Math.min(panels, (item + 1) * group)));
         }
         forEach(g.items(), g.work(), () -> {
-            GemmScratch scratch = new GemmScratch();
+            GemmScratch scratch = GEMM_SCRATCH.get();
             return item -> g.run(item, scratch);
         });
     }
@@ -1008,7 +1016,7 @@ public final class VectorBackend implements Backend {
         long work = (long) frames * frames * d * 3;
         AttentionArgs a = new AttentionArgs(q, k, v, p, biasU, biasV, frames, d, dk, out);
         forEach(heads * finalChunks, work, () -> {
-            AttentionScratch s = new AttentionScratch(frames, dk);
+            AttentionScratch s = attentionScratch(frames, dk);
             return item -> {
                 int h = item / finalChunks;
                 int c = item % finalChunks;
@@ -1021,6 +1029,16 @@ public final class VectorBackend implements Backend {
         });
     }
 
+    private static AttentionScratch attentionScratch(int frames, int dk) {
+        AttentionScratch s = ATTENTION_SCRATCH.get();
+        if (s == null || s.frames != frames || s.dk != dk) {
+            s = new AttentionScratch(frames, dk);
+            ATTENTION_SCRATCH.set(s);
+        }
+        s.head = -1;
+        return s;
+    }
+
     private record AttentionArgs(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV,
                                  int frames, int d, int dk, float[] out) {
     }
@@ -1031,6 +1049,8 @@ public final class VectorBackend implements Backend {
      * so that the last columns are a whole tile too.
      */
     private static final class AttentionScratch {
+        final int frames;
+        final int dk;
         final int stride;
         final int valueStride;
         final float[] values;
@@ -1042,6 +1062,8 @@ public final class VectorBackend implements Backend {
         int head = -1;
 
         AttentionScratch(int frames, int dk) {
+            this.frames = frames;
+            this.dk = dk;
             stride = roundUp(frames, PR);
             valueStride = roundUp(dk, PR);
             values = valueStride == dk ? null : new float[frames * valueStride];
@@ -1424,7 +1446,7 @@ public final class VectorBackend implements Backend {
             }
         }
         forEach(count, work, () -> {
-            GemmScratch scratch = new GemmScratch();
+            GemmScratch scratch = GEMM_SCRATCH.get();
             return item -> gemms[gemmOf[item]].run(itemOf[item], scratch);
         });
     }
