@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where ONNX Runtime's time goes on the same model and features as {@link EncoderProfile}: runs one ONNX export with
@@ -24,6 +26,9 @@ import java.util.Map;
  */
 public final class OnnxProfile {
     private static final int WARMUPS = 3;
+    /** A block's module with ONNX's duplicate-name suffix: {@code /blocks.2/self_attn_1/...}. */
+    private static final Pattern DUPLICATE_BLOCK = Pattern.compile("^/blocks\\.(\\d+)(?:_1|/[a-z_]+?_1)/");
+    private static final Pattern BLOCK = Pattern.compile("^/blocks\\.(\\d+)(_1)?/(?:[a-z_]+?(_1)?/)?");
 
     private record Pass(long start, long end) {
         boolean contains(long ts) {
@@ -77,6 +82,16 @@ public final class OnnxProfile {
         long[] walls = timed.stream().mapToLong(p -> p.end - p.start).sorted().toArray();
         long wall = timed.stream().mapToLong(p -> p.end - p.start).sum();
 
+        // the embedding network's blocks come first and keep their names; the encoder's blocks of the same index get
+        // "_1" on their modules (ONNX's duplicate names), so the embedding network has as many blocks as the
+        // highest such index + 1
+        int embeddingBlocks = 0;
+        for (JsonNode e : events) {
+            Matcher m = DUPLICATE_BLOCK.matcher(e.path("name").asText());
+            if (m.find()) {
+                embeddingBlocks = Math.max(embeddingBlocks, Integer.parseInt(m.group(1)) + 1);
+            }
+        }
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (JsonNode e : events) {
             String name = e.path("name").asText();
@@ -92,7 +107,8 @@ public final class OnnxProfile {
             List<long[]> in = shapes(a.path("input_type_shape"));
             List<long[]> out = shapes(a.path("output_type_shape"));
             String node = name.substring(0, name.length() - "_kernel_time".length());
-            Entry en = entries.computeIfAbsent(op + " " + shapeKey(op, node, in, out), k -> new Entry());
+            Entry en = entries.computeIfAbsent(op + " " + shapeKey(op, node, embeddingBlocks, in, out),
+                    k -> new Entry());
             en.calls++;
             en.micros += e.path("dur").asLong();
             en.flops += flops(op, in, out);
@@ -147,10 +163,16 @@ public final class OnnxProfile {
      * every operator by the module it sits in (the node's path without block numbers), since the gathered export's
      * shapes depend on the routes.
      */
-    private static String shapeKey(String op, String node, List<long[]> in, List<long[]> out) {
+    private static String shapeKey(String op, String node, int embeddingBlocks, List<long[]> in, List<long[]> out) {
         // "_1" marks a name's second use (the embedding network comes first), not another kind of module
         String site = node.replaceAll("/+$", "").replaceAll("/[^/]*$", "").replaceAll("^/blocks\\.\\d+", "/blocks")
                 .replaceAll("_\\d+(?=/|$)", "");
+        Matcher block = BLOCK.matcher(node);
+        if (block.find()) {
+            boolean encoder = block.group(2) != null || block.group(3) != null
+                    || Integer.parseInt(block.group(1)) >= embeddingBlocks;
+            site = (encoder ? "encoder" : "embedding") + site;
+        }
         if (isMatMul(op) && in.size() >= 2 && out.size() == 1) {
             long[] y = out.get(0);
             String batch = y.length > 2 ? " x" + y[0] : "";

@@ -14,6 +14,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -82,6 +83,8 @@ public final class VectorBackend implements Backend {
      * repay (see {@link #packWeightsFor}).
      */
     private static final int WEIGHT_PANEL_MIN_ROWS = 32;
+    /** Depth up to which a row-tile multiply skips the register tile ({@link #shallowBlock}). */
+    private static final int SHALLOW_IN = 16;
     /** Decoded weight block per thread; sized to stay in L2 while all x rows stream past it. */
     private static final int BLOCK_BYTES = 64 * 1024;
     /** Multiply-adds below which an operation stays on the calling thread. */
@@ -390,7 +393,11 @@ public final class VectorBackend implements Backend {
             if (rowTiles) {
                 float[] panels = scratch.weightPanels(ncPad * in);
                 packWeights(block, ncPad, in, panels, scratch.rowStarts(in));
-                rowTileBlock(this, rowFrom, rowTo, colFrom, colTo, panels, scratch.dots(MR * NR));
+                if (in <= SHALLOW_IN && ep.activation != Activation.SWISH) {
+                    shallowBlock(this, rowFrom, rowTo, colFrom, colTo, panels);
+                } else {
+                    rowTileBlock(this, rowFrom, rowTo, colFrom, colTo, panels, scratch.dots(MR * NR));
+                }
             } else if (packed) {
                 packedBlock(this, rowFrom, rowTo, colFrom, colTo, block, scratch.dots(MW * PR));
             } else {
@@ -523,6 +530,55 @@ public final class VectorBackend implements Backend {
                 }
             }
         }
+    }
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} against the weight panels when the depth is a few inputs (the first subsampling
+     * convolution's nine taps): the register tile's store and reload would cost more than its multiply-adds, so each
+     * row's outputs go from the accumulators through the epilogue (no swish) straight to y. Same order of operations
+     * as {@link #rowTileBlock}: the sum over k from zero, then bias, activation, scale, accumulation.
+     */
+    private static void shallowBlock(Gemm g, int rowFrom, int rowTo, int colFrom, int colTo, float[] panels) {
+        int in = g.w.cols();
+        int out = g.w.rows();
+        int nc = colTo - colFrom;
+        Ep ep = g.ep;
+        for (int r = rowFrom; r < rowTo; r++) {
+            int xa = g.xOffset + r * in;
+            float s = ep.rowScale == null ? ep.scale : ep.scale * ep.rowScale[ep.rowScaleOffset + r];
+            for (int c = 0; c < nc; c += NR) {
+                int pa = c * in;
+                FloatVector a0 = FloatVector.zero(FS);
+                FloatVector a1 = a0;
+                for (int k = 0; k < in; k++) {
+                    FloatVector xk = FloatVector.broadcast(FS, g.x[xa + k]);
+                    a0 = xk.fma(FloatVector.fromArray(FS, panels, pa + k * NR), a0);
+                    a1 = xk.fma(FloatVector.fromArray(FS, panels, pa + k * NR + L), a1);
+                }
+                int ya = g.yOffset + r * out + colFrom + c;
+                shallowStore(ep, a0, s, g.y, ya, ep.biasOffset + colFrom + c, nc - c);
+                shallowStore(ep, a1, s, g.y, ya + L, ep.biasOffset + colFrom + c + L, nc - c - L);
+            }
+        }
+    }
+
+    /** The epilogue of {@code m} (≤ 0: none; past L: L) columns of one accumulator, stored to {@code y[ya..]}. */
+    private static void shallowStore(Ep ep, FloatVector v, float scale, float[] y, int ya, int ba, int m) {
+        if (m <= 0) {
+            return;
+        }
+        VectorMask<Float> mask = FS.indexInRange(0, Math.min(m, L));
+        if (ep.bias != null) {
+            v = v.add(FloatVector.fromArray(FS, ep.bias, ba, mask));
+        }
+        if (ep.activation == Activation.RELU) {
+            v = v.max(0f);
+        }
+        v = v.mul(scale);
+        if (ep.accumulate) {
+            v = FloatVector.fromArray(FS, y, ya, mask).add(v);
+        }
+        v.intoArray(y, ya, mask);
     }
 
     /** The widest tile the vector registers hold: {@link #tile12x2} with 32 of them, else {@link #tile6x2}. */

@@ -108,6 +108,13 @@ class VectorBackendProperties {
                     2, false), backend);
             checkMatmul(new MatmulCase(seed++, 2, 700, 1100, dtype, false, Activation.NONE, false, false, true, 1, 0,
                     2, false), backend);
+            // a few inputs (the first subsampling convolution: 9 taps), every epilogue but swish, a column tail
+            checkMatmul(new MatmulCase(seed++, 1300, 9, 144, dtype, true, Activation.RELU, false, false, false, 0, 0,
+                    2, true), backend);
+            checkMatmul(new MatmulCase(seed++, 500, 16, 50, dtype, true, Activation.NONE, true, true, true, 7, 3,
+                    2, false), backend);
+            checkMatmul(new MatmulCase(seed++, 200, 3, 13, dtype, false, Activation.RELU, false, true, false, 0, 1,
+                    2, false), backend);
         }
     }
 
