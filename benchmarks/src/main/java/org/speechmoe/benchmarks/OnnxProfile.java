@@ -26,9 +26,7 @@ import java.util.regex.Pattern;
  */
 public final class OnnxProfile {
     private static final int WARMUPS = 3;
-    /** A block's module with ONNX's duplicate-name suffix: {@code /blocks.2/self_attn_1/...}. */
-    private static final Pattern DUPLICATE_BLOCK = Pattern.compile("^/blocks\\.(\\d+)(?:_1|/[a-z_]+?_1)/");
-    private static final Pattern BLOCK = Pattern.compile("^/blocks\\.(\\d+)(_1)?/(?:[a-z_]+?(_1)?/)?");
+    private static final Pattern BLOCK = Pattern.compile("^/blocks\\.(\\d+)");
 
     private record Pass(long start, long end) {
         boolean contains(long ts) {
@@ -87,8 +85,9 @@ public final class OnnxProfile {
         // highest such index + 1
         int embeddingBlocks = 0;
         for (JsonNode e : events) {
-            Matcher m = DUPLICATE_BLOCK.matcher(e.path("name").asText());
-            if (m.find()) {
+            String name = e.path("name").asText();
+            Matcher m = BLOCK.matcher(name);
+            if (m.find() && renamed(name)) {
                 embeddingBlocks = Math.max(embeddingBlocks, Integer.parseInt(m.group(1)) + 1);
             }
         }
@@ -169,8 +168,7 @@ public final class OnnxProfile {
                 .replaceAll("_\\d+(?=/|$)", "");
         Matcher block = BLOCK.matcher(node);
         if (block.find()) {
-            boolean encoder = block.group(2) != null || block.group(3) != null
-                    || Integer.parseInt(block.group(1)) >= embeddingBlocks;
+            boolean encoder = renamed(node) || Integer.parseInt(block.group(1)) >= embeddingBlocks;
             site = (encoder ? "encoder" : "embedding") + site;
         }
         if (isMatMul(op) && in.size() >= 2 && out.size() == 1) {
@@ -187,6 +185,22 @@ public final class OnnxProfile {
     /** A matrix multiply's inner dimension: A's last (exports here never transpose A). */
     private static long depth(long[] a) {
         return a.length == 0 ? 1 : a[a.length - 1];
+    }
+
+    /**
+     * Whether a node's path (its operator's own name, the last part, aside) carries ONNX's suffix for a repeated name
+     * ({@code /blocks.2/self_attn_1/...}, {@code /blocks.0/feed_forward_macaron/w_2_1/...}): {@code w_1} is a module's
+     * own name, every other module ending in {@code _1} is a second use.
+     */
+    private static boolean renamed(String node) {
+        String[] parts = node.replaceAll("/+$", "").split("/");
+        // modules are lower case; from the first operator name on (Mul_1/QuickGeluFusion) the parts are not modules
+        for (int i = 1; i < parts.length - 1 && !parts[i].isEmpty() && Character.isLowerCase(parts[i].charAt(0)); i++) {
+            if (parts[i].endsWith("_1") && !parts[i].equals("w_1")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String dims(long[] s) {

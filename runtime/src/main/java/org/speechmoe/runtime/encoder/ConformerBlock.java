@@ -53,7 +53,7 @@ final class ConformerBlock {
 
     /** Updates {@code x} ({@code frames × d}) in place; returns the routing of an MoE block, null for a dense one. */
     Routing forward(Backend backend, float[] x, int frames, float[] pe, float[] embedding) {
-        float[] y = new float[frames * d];
+        float[] y = Workspace.floats("block.normed", frames * d);
         if (macaron != null) {
             normFfMacaron.apply(backend, x, frames, y);
             macaron.addTo(backend, y, frames, x);

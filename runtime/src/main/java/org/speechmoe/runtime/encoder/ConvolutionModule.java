@@ -41,11 +41,11 @@ final class ConvolutionModule {
     }
 
     void addTo(Backend backend, float[] y, int frames, float[] x) {
-        float[] doubled = new float[frames * 2 * d];
+        float[] doubled = Workspace.floats("conv.pointwise1", frames * 2 * d);
         backend.matmul(y, frames, pointwise1, doubled, Epilogue.store(pointwise1Bias, Activation.NONE));
-        float[] gated = new float[frames * d];
+        float[] gated = Workspace.floats("conv.glu", frames * d);
         backend.glu(doubled, frames, d, gated);
-        float[] conv = new float[frames * d];
+        float[] conv = Workspace.floats("conv.depthwise", frames * d);
         backend.depthwiseConv(gated, frames, d, depthwise, kernelSize, depthwiseBias, conv);
         norm.apply(backend, conv, frames, conv);
         backend.activate(conv, conv.length, activation);

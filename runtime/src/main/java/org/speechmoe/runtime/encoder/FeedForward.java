@@ -25,7 +25,7 @@ final class FeedForward {
     }
 
     void addTo(Backend backend, float[] y, int frames, float[] x) {
-        float[] hidden = new float[frames * w1.rows()];
+        float[] hidden = Workspace.floats("ffn.hidden", frames * w1.rows());
         backend.matmul(y, frames, w1, hidden, Epilogue.store(b1, activation));
         backend.matmul(hidden, frames, w2, x, Epilogue.addScaled(b2, scale));
     }

@@ -41,15 +41,15 @@ final class SelfAttention {
 
     /** {@code x += linear_out(attention(y))}, with {@code pe} the position table of the frames. */
     void addTo(Backend backend, float[] y, float[] pe, int frames, float[] x) {
-        float[] q = new float[frames * d];
-        float[] k = new float[frames * d];
-        float[] v = new float[frames * d];
-        float[] p = new float[frames * d];
+        float[] q = Workspace.floats("attention.q", frames * d);
+        float[] k = Workspace.floats("attention.k", frames * d);
+        float[] v = Workspace.floats("attention.v", frames * d);
+        float[] p = Workspace.floats("attention.p", frames * d);
         backend.matmul(y, frames, wq, q, Epilogue.store(bq, Activation.NONE));
         backend.matmul(y, frames, wk, k, Epilogue.store(bk, Activation.NONE));
         backend.matmul(y, frames, wv, v, Epilogue.store(bv, Activation.NONE));
         backend.matmul(pe, frames, wPos, p, Epilogue.store(null, Activation.NONE));
-        float[] context = new float[frames * d];
+        float[] context = Workspace.floats("attention.context", frames * d);
         backend.attention(q, k, v, p, biasU, biasV, frames, heads, context);
         backend.matmul(context, frames, wOut, x, Epilogue.addScaled(bOut, 1f));
     }

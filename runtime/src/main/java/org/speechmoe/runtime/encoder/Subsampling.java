@@ -78,13 +78,14 @@ final class Subsampling {
         // each chunk of output frames needs 2·n + 1 rows of the first convolution's output, computed per chunk so
         // that memory stays bounded however long the audio is
         int rows1 = 2 * chunk + 1;
-        float[] patches = new float[rows1 * f1 * 9];
-        float[] h1 = new float[rows1 * f1 * d];
+        float[] patches = Workspace.floats("subsampling.patches", rows1 * f1 * 9);
+        float[] h1 = Workspace.floats("subsampling.conv0", rows1 * f1 * d);
         float[] result = new float[t2 * d];
-        float[] cols = new float[chunk * f2 * 9 * d];
-        float[] h2 = new float[chunk * f2 * d];
+        float[] cols = Workspace.floats("subsampling.patches2", chunk * f2 * 9 * d);
+        float[] h2 = Workspace.floats("subsampling.conv2", chunk * f2 * d);
         int group = chunk * CHUNKS_PER_LINEAR;
-        float[] flat = new float[Math.min(group, Math.max(t2, 1)) * d * f2];
+        float[] flat = Workspace.floats("subsampling.flat",
+                Math.min(group, Math.max(t2, 1)) * d * f2);
         for (int start = 0; start < t2; start += chunk) {
             int n = Math.min(chunk, t2 - start);
             int first = 2 * start;

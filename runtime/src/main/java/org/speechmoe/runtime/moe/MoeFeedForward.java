@@ -5,6 +5,7 @@ import org.speechmoe.format.graph.MoeConfig;
 import org.speechmoe.runtime.backend.Activation;
 import org.speechmoe.runtime.backend.Backend;
 import org.speechmoe.runtime.backend.ExpertLayer;
+import org.speechmoe.runtime.encoder.Workspace;
 import org.speechmoe.runtime.model.ModelWeights;
 
 /**
@@ -43,7 +44,7 @@ public final class MoeFeedForward {
         ExpertDispatch dispatch = ExpertDispatch.of(routing.experts(), router.experts());
         float[] gathered = dispatch.gather(y, experts.dim());
         float[] rowScale = keepExpertOutput ? ones(frames) : dispatch.gather(routing.gates());
-        float[] out = new float[frames * experts.dim()];
+        float[] out = Workspace.floats("moe.out", frames * experts.dim());
         backend.expertFfn(experts, gathered, dispatch.offsets(), rowScale, out);
         dispatch.scatterAdd(out, experts.dim(), x);
         return routing;

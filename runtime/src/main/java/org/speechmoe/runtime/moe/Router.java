@@ -5,6 +5,7 @@ import org.speechmoe.runtime.backend.Backend;
 import org.speechmoe.runtime.backend.Epilogue;
 import org.speechmoe.runtime.backend.Matrix;
 import org.speechmoe.runtime.backend.ScalarBackend;
+import org.speechmoe.runtime.encoder.Workspace;
 import org.speechmoe.runtime.model.ModelWeights;
 
 /**
@@ -57,7 +58,7 @@ public final class Router {
      */
     public Routing route(Backend backend, float[] embedding, float[] y, int frames) {
         int in = embedDim + dim;
-        float[] x = new float[frames * in];
+        float[] x = Workspace.floats("router.input", frames * in);
         for (int t = 0; t < frames; t++) {
             System.arraycopy(embedding, t * embedDim, x, t * in, embedDim);
             System.arraycopy(y, t * dim, x, t * in + embedDim, dim);
