@@ -19,6 +19,13 @@ final class ConformerStack {
     private final Subsampling subsampling;
     private final List<ConformerBlock> blocks = new ArrayList<>();
     private final LayerNorm afterNorm;
+    /**
+     * The position table's first rows, kept for the next pass (a row depends on its position only): the table is
+     * t × d sines and cosines in {@code StrictMath}, several milliseconds a pass. Longer inputs than
+     * {@link #CACHED_POSITIONS} frames compute theirs each time. Racy but idempotent: every table is the same.
+     */
+    private volatile float[] positions = new float[0];
+    private static final int CACHED_POSITIONS = 4096;
 
     ConformerStack(ModelWeights w, String prefix, EncoderConfig c, FeatureConfig f, MoeConfig moe, int embedDim) {
         traceName = prefix.replace(".", "_");
@@ -45,7 +52,7 @@ final class ConformerStack {
         float[] x = subsampling.forward(backend, feats, frames);
         trace.record(traceName + "subsampling", x, t, d);
         RelPositionEncoding.scaleInput(x, d);
-        float[] pe = RelPositionEncoding.table(t, d);
+        float[] pe = positions(t);
         for (int i = 0; i < blocks.size(); i++) {
             Routing r = blocks.get(i).forward(backend, x, t, pe, embedding);
             trace.record(traceName + "block_" + i, x, t, d);
@@ -56,5 +63,19 @@ final class ConformerStack {
         }
         afterNorm.apply(backend, x, t, x);
         return x;
+    }
+
+    /** A table with at least {@code t} rows (only those are read). */
+    private float[] positions(int t) {
+        float[] pe = positions;
+        if (pe.length >= t * d) {
+            return pe;
+        }
+        if (t > CACHED_POSITIONS) {
+            return RelPositionEncoding.table(t, d);
+        }
+        pe = RelPositionEncoding.table(Math.min(CACHED_POSITIONS, Math.max(t, 2 * pe.length / Math.max(d, 1))), d);
+        positions = pe;
+        return pe;
     }
 }
