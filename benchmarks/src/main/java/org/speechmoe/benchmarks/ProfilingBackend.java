@@ -117,6 +117,13 @@ final class ProfilingBackend implements Backend {
     }
 
     @Override
+    public void forRows(int rows, long floatsPerRow, RowRange body) {
+        long t0 = System.nanoTime();
+        inner.forRows(rows, floatsPerRow, body);
+        add("forRows (copies)", System.nanoTime() - t0, 0, rows);
+    }
+
+    @Override
     public void logSoftmax(float[] x, int rows, int cols) {
         long t0 = System.nanoTime();
         inner.logSoftmax(x, rows, cols);

@@ -122,6 +122,25 @@ public interface Backend {
         }
     }
 
+    /**
+     * Runs {@code body} over the rows {@code [0, rows)}, split into ranges on this backend's threads: for the copies
+     * around the kernels (im2col patches, layout changes), memory-bound passes like the operations above.
+     * {@code body} must touch disjoint outputs for different rows. The default runs one range on the calling thread.
+     *
+     * @param floatsPerRow the floats a row moves, which decides whether splitting is worth it
+     */
+    default void forRows(int rows, long floatsPerRow, RowRange body) {
+        if (rows > 0) {
+            body.run(0, rows);
+        }
+    }
+
+    /** The rows {@code [from, to)} of a {@link #forRows} loop. */
+    @FunctionalInterface
+    interface RowRange {
+        void run(int from, int to);
+    }
+
     /** Log-softmax of each of {@code rows} rows of {@code cols} values, in place. */
     default void logSoftmax(float[] x, int rows, int cols) {
         for (int r = 0; r < rows; r++) {

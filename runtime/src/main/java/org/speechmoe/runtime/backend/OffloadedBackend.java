@@ -61,6 +61,11 @@ public final class OffloadedBackend implements Backend {
     }
 
     @Override
+    public void forRows(int rows, long floatsPerRow, RowRange body) {
+        cpu.forRows(rows, floatsPerRow, body);
+    }
+
+    @Override
     public void logSoftmax(float[] x, int rows, int cols) {
         cpu.logSoftmax(x, rows, cols);
     }

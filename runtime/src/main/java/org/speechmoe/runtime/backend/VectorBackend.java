@@ -1283,15 +1283,14 @@ public final class VectorBackend implements Backend {
     // element-wise and per-row passes: vectorized along the channels, rows spread over the threads
 
     /** Runs {@code body(from, to)} over row ranges; {@code costPerRow} weighs the split against its overhead. */
-    private void forRows(int rows, long costPerRow, RowRange body) {
+    @Override
+    public void forRows(int rows, long costPerRow, RowRange body) {
+        if (rows <= 0) {
+            return;
+        }
         int chunk = Math.max(1, ceilDiv(rows, 4 * threads));
         forEach(ceilDiv(rows, chunk), costPerRow * rows, () -> item -> body.run(item * chunk,
                 Math.min(rows, (item + 1) * chunk)));
-    }
-
-    @FunctionalInterface
-    private interface RowRange {
-        void run(int from, int to);
     }
 
     @Override

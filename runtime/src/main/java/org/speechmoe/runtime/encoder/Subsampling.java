@@ -102,28 +102,33 @@ final class Subsampling {
                 }
             }
             backend.matmul(patches, rows * f1, conv0, h1, Epilogue.store(conv0Bias, Activation.RELU));
-            // second convolution's patches: column (kh, kw, cin) = (kh·3 + kw)·d + cin, as conv2TapMajor expects
-            for (int t = 0; t < n; t++) {
-                for (int f = 0; f < f2; f++) {
-                    int row = (t * f2 + f) * 9 * d;
-                    for (int kh = 0; kh < 3; kh++) {
-                        for (int kw = 0; kw < 3; kw++) {
-                            int src = ((2 * t + kh) * f1 + 2 * f + kw) * d;
-                            System.arraycopy(h1, src, cols, row + (kh * 3 + kw) * d, d);
+            // second convolution's patches: column (kh, kw, cin) = (kh·3 + kw)·d + cin, as conv2TapMajor expects;
+            // 9·d floats a position, the largest copy of the model (L: 260 MB a pass), spread over the threads
+            backend.forRows(n, (long) f2 * 9 * d, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    for (int f = 0; f < f2; f++) {
+                        int row = (t * f2 + f) * 9 * d;
+                        for (int kh = 0; kh < 3; kh++) {
+                            for (int kw = 0; kw < 3; kw++) {
+                                int src = ((2 * t + kh) * f1 + 2 * f + kw) * d;
+                                System.arraycopy(h1, src, cols, row + (kh * 3 + kw) * d, d);
+                            }
                         }
                     }
                 }
-            }
+            });
             backend.matmul(cols, n * f2, conv2TapMajor(), h2, Epilogue.store(conv2Bias, Activation.RELU));
             int groupStart = start - start % group;
             int at = (start - groupStart) * d * f2;
-            for (int t = 0; t < n; t++) {
-                for (int f = 0; f < f2; f++) {
-                    for (int c = 0; c < d; c++) {
-                        flat[at + t * d * f2 + c * f2 + f] = h2[(t * f2 + f) * d + c];
+            backend.forRows(n, 4L * f2 * d, (from, to) -> {  // a strided scalar copy: weighed as 4 per float
+                for (int t = from; t < to; t++) {
+                    for (int f = 0; f < f2; f++) {
+                        for (int c = 0; c < d; c++) {
+                            flat[at + t * d * f2 + c * f2 + f] = h2[(t * f2 + f) * d + c];
+                        }
                     }
                 }
-            }
+            });
             int end = start + n;
             if (end == t2 || end - groupStart == group) {
                 backend.matmul(flat, 0, end - groupStart, out, result, groupStart * d,
