@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end comparison of speechmoe, ONNX Runtime and PyTorch on one random-weight model and 30 s of audio.
-#   benchmarks/run-e2e.sh [S|L] [THREADS] [WARMUPS] [RUNS]      (defaults: S 2 2 5)
+#   benchmarks/run-e2e.sh [S|L] [THREADS] [WARMUPS] [RUNS]      (defaults: S 2 5 7)
 # Into benchmarks/target/e2e/SIZE/: the 3m-asr model dir (reference/e2e_model.py), model.smoe (speechmoe convert),
 # gathered/ and dense/ ONNX exports (reference/export_onnx.py), the PyTorch timings (reference/bench_torch.py), then
 # EndToEndComparison checks every engine's log-probabilities against the reference and prints the table
 # (also saved as table.txt). Every engine is timed on the same CMVN-normalised fbank: the fbank is outside all timings.
+# speechmoe and ONNX Runtime's gathered export take turns (WARMUPS rounds, then RUNS timed rounds, medians), the
+# dense export runs alone after them; PyTorch is timed beforehand by its own script.
 # Steps whose output exists are skipped (the inputs are deterministic); rm -r the folder to redo them.
 # PyTorch runs twice when it can: as installed (Debian's build calls the netlib reference BLAS) and with OpenBLAS
 # through LD_LIBRARY_PATH, from Debian's libopenblas0-pthread unpacked under target/ (nothing is installed); the
@@ -13,7 +15,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-size="${1:-S}"; threads="${2:-2}"; warmups="${3:-2}"; runs="${4:-5}"
+size="${1:-S}"; threads="${2:-2}"; warmups="${3:-5}"; runs="${4:-7}"
 python="${PYTHON:-/usr/bin/python3}"
 case "$size" in
   S|L) ;;

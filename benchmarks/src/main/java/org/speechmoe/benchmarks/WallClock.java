@@ -23,8 +23,9 @@ final class WallClock {
     /**
      * Median wall seconds of each work, called in turn: {@code warmups} untimed rounds, then {@code runs} timed
      * rounds. Taking turns exposes every work to the same JIT state and the same drift of a shared host, which
-     * timing them one after another does not. Each call starts after a {@value #PAUSE_MS} ms pause, so that the
-     * thread pool of the previous work (ONNX Runtime's spin after a run) has gone idle.
+     * timing them one after another does not; the order rotates from round to round, so that none always runs
+     * right after the same other one. Each call starts after a {@value #PAUSE_MS} ms pause, so that the thread pool
+     * of the previous work (ONNX Runtime's spin after a run) has gone idle.
      */
     static double[] roundRobin(int warmups, int runs, List<Work> works) throws Exception {
         for (int i = 0; i < warmups; i++) {
@@ -33,16 +34,19 @@ final class WallClock {
                 w.run();
             }
         }
-        double[][] s = new double[works.size()][runs];
+        int n = works.size();
+        double[][] s = new double[n][runs];
         for (int i = 0; i < runs; i++) {
-            for (int k = 0; k < works.size(); k++) {
+            // each round starts with the next work, so that every work follows every other one as often
+            for (int j = 0; j < n; j++) {
+                int k = (i + j) % n;
                 Thread.sleep(PAUSE_MS);
                 long t0 = System.nanoTime();
                 works.get(k).run();
                 s[k][i] = (System.nanoTime() - t0) / 1e9;
             }
         }
-        double[] medians = new double[works.size()];
+        double[] medians = new double[n];
         for (int k = 0; k < medians.length; k++) {
             Arrays.sort(s[k]);
             medians[k] = runs % 2 == 1 ? s[k][runs / 2] : (s[k][runs / 2 - 1] + s[k][runs / 2]) / 2;
