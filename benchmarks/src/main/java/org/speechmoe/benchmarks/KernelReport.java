@@ -54,7 +54,8 @@ public final class KernelReport {
                     "dtype", "f32", "threads", "1,2"),
             step("attention", "AttentionBenchmark", "heads", "4,8", "frames", "250", "threads", "1,2"),
             step("conv", "DepthwiseConvBenchmark", "channels", "256,512", "frames", "250", "threads", "1"),
-            step("fbank", "FbankBenchmark", "seconds", "10"));
+            step("fbank", "FbankBenchmark", "seconds", "10"),
+            step("int8", "Int8DotBenchmark"));
 
     private KernelReport() {
     }
@@ -144,6 +145,7 @@ public final class KernelReport {
         String cls = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1, bench.lastIndexOf('.'));
         return switch (cls) {
             case "PeakFlopsBenchmark" -> PeakFlopsBenchmark.flops();
+            case "Int8DotBenchmark" -> Int8DotBenchmark.flops();
             case "GemmBenchmark" -> GemmBenchmark.flops(GemmBenchmark.Shape.valueOf(p.getParam("shape")),
                     Integer.parseInt(p.getParam("rows")));
             case "ExpertFfnBenchmark" -> ExpertFfnBenchmark.flops(Fixtures.Model.valueOf(p.getParam("model")),
