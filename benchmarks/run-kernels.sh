@@ -4,11 +4,14 @@
 #   benchmarks/run-kernels.sh --quick              a smoke run (-f 1 -wi 1 -i 1 -w 1s -r 1s)
 #   benchmarks/run-kernels.sh --suite gemm,attention
 #   benchmarks/run-kernels.sh --only GemmBenchmark -p shape=S_FFN1 -p rows=250   any selection, JMH options
-# Parts of the suite: gemm gemm-types gemm-2t subsampling experts expert-scaling attention conv fbank.
-# Build first: mvn -q -pl benchmarks -am package -DskipTests (JDK 25).
+# Parts of the suite: gemm gemm-types gemm-2t subsampling experts expert-scaling attention conv fbank int8.
+# Builds the benchmarks jar first when it is missing (JDK 25: JAVA_HOME, or Temurin 25's usual place).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 jar="$here/target/speechmoe-benchmarks.jar"
-java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-[ -f "$jar" ] || { echo "missing $jar: build it with mvn -pl benchmarks -am package -DskipTests" >&2; exit 1; }
-exec "$java" --add-modules jdk.incubator.vector -cp "$jar" org.speechmoe.benchmarks.KernelReport "$@"
+if [ ! -f "$jar" ]; then
+  (cd "$root" && mvn -q -B -ntp -pl benchmarks -am package -DskipTests)
+fi
+exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -cp "$jar" org.speechmoe.benchmarks.KernelReport "$@"
