@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.speechmoe.runtime.api.Logits;
@@ -51,7 +50,6 @@ public final class ModelSpeed {
         SpeechMoeModel[] models = new SpeechMoeModel[n];
         Recognizer[] recognizers = new Recognizer[n];
         double[] openMs = new double[n];
-        double[][] seconds = new double[n][runs];
         Logits[] last = new Logits[n];
         try {
             for (int m = 0; m < n; m++) {
@@ -61,23 +59,17 @@ public final class ModelSpeed {
                 openMs[m] = (System.nanoTime() - t0) / 1e6;
             }
             // round robin, warm-ups included: every model sees the same JIT state and the same drift of a shared host
-            for (int r = -warmups; r < runs; r++) {
-                for (int m = 0; m < n; m++) {
-                    long t0 = System.nanoTime();
-                    last[m] = recognizers[m].logits(audio);
-                    if (r >= 0) {
-                        seconds[m][r] = (System.nanoTime() - t0) / 1e9;
-                    }
-                }
+            List<WallClock.Work> works = new ArrayList<>();
+            for (int m = 0; m < n; m++) {
+                int model = m;
+                works.add(() -> last[model] = recognizers[model].logits(audio));
             }
+            double[] medians = WallClock.roundRobin(warmups, runs, works);
             List<Row> rows = new ArrayList<>();
             for (int m = 0; m < n; m++) {
                 Path file = Path.of(args[4 + m]);
-                double[] sorted = seconds[m].clone();
-                Arrays.sort(sorted);
-                double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
                 int experts = models[m].config().moe().numExperts();
-                rows.add(new Row(file.getFileName().toString(), Files.size(file), experts, openMs[m], median,
+                rows.add(new Row(file.getFileName().toString(), Files.size(file), experts, openMs[m], medians[m],
                         maxShare(last[m], experts)));
             }
             print(rows, threads, warmups, runs);
