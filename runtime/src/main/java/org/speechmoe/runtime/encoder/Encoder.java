@@ -44,13 +44,17 @@ public final class Encoder {
             return new Output(new float[0], 0, vocab, List.of());
         }
         List<Routing> routings = new ArrayList<>();
-        float[] embedding = embed.forward(backend, feats, frames, null, trace, routings);
-        trace.record("embed", embedding, t, embed.dim());
-        float[] hidden = main.forward(backend, feats, frames, embedding, trace, routings);
-        float[] logits = new float[t * vocab];
-        backend.matmul(hidden, t, outLinear, logits, Epilogue.store(outBias, Activation.NONE));
-        backend.logSoftmax(logits, t, vocab);
-        trace.record("logp", logits, t, vocab);
-        return new Output(logits, t, vocab, List.copyOf(routings));
+        try {
+            float[] embedding = embed.forward(backend, feats, frames, null, trace, routings);
+            trace.record("embed", embedding, t, embed.dim());
+            float[] hidden = main.forward(backend, feats, frames, embedding, trace, routings);
+            float[] logits = new float[t * vocab];
+            backend.matmul(hidden, t, outLinear, logits, Epilogue.store(outBias, Activation.NONE));
+            backend.logSoftmax(logits, t, vocab);
+            trace.record("logp", logits, t, vocab);
+            return new Output(logits, t, vocab, List.copyOf(routings));
+        } finally {
+            Workspace.release();
+        }
     }
 }

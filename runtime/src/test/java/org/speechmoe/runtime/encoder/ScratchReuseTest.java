@@ -18,9 +18,10 @@ import org.speechmoe.runtime.io.Npy;
 import org.speechmoe.runtime.model.ModelWeights;
 
 /**
- * What a pass leaves behind for the next one (per-thread {@link Workspace} arrays and backend scratch, the cached
- * position table) never changes a result: passes over inputs of different lengths, in any order and repeated on one
- * thread and one encoder, give bit for bit what a fresh thread with a fresh encoder gives.
+ * What a block leaves in the {@link Workspace} for the next block, and what a pass leaves behind for the next one
+ * (the backend's per-thread scratch, the cached position table), never changes a result: passes over inputs of
+ * different lengths, in any order and repeated on one thread and one encoder, with every workspace array filled with
+ * NaN before it is handed out, give bit for bit what a fresh thread with a fresh encoder gives.
  */
 class ScratchReuseTest {
     @Test
@@ -41,8 +42,14 @@ class ScratchReuseTest {
                 order.addAll(inputs);
                 Encoder shared = new Encoder(ModelWeights.check(file, g), g);
                 for (Npy.Array feats : order) {
-                    float[] reused = shared.forward(backend, feats.data().clone(), feats.dim(0), EncoderTrace.NONE)
-                            .logProbs();
+                    float[] reused;
+                    Workspace.poison(true);
+                    try {
+                        reused = shared.forward(backend, feats.data().clone(), feats.dim(0), EncoderTrace.NONE)
+                                .logProbs();
+                    } finally {
+                        Workspace.poison(false);
+                    }
                     float[] fresh;
                     try (ExecutorService thread = Executors.newSingleThreadExecutor()) {
                         fresh = thread.submit(() -> new Encoder(ModelWeights.check(file, g), g)
