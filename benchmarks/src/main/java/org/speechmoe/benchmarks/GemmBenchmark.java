@@ -60,6 +60,9 @@ public class GemmBenchmark extends KernelBenchmark {
     public int threads;
     @Param({"vector"})
     public String backend;
+    /** The epilogue's activation after the bias: NONE, RELU or SWISH (the FFNs' first matrices). */
+    @Param({"NONE"})
+    public String activation;
 
     private Backend kernels;
     private Matrix w;
@@ -79,7 +82,7 @@ public class GemmBenchmark extends KernelBenchmark {
         w = Fixtures.matrix(Fixtures.dtype(dtype), s.out, s.in, 1);
         x = Fixtures.randomFloats(Math.multiplyExact(rows, s.in), 2, 1f);
         y = new float[Math.multiplyExact(rows, s.out)];
-        epilogue = Epilogue.store(Fixtures.randomFloats(s.out, 3, 0.1f), Activation.NONE);
+        epilogue = Epilogue.store(Fixtures.randomFloats(s.out, 3, 0.1f), Activation.valueOf(activation));
     }
 
     @Benchmark
