@@ -138,6 +138,7 @@ public final class OnnxProfile {
         System.out.printf(Locale.ROOT, "%nGEMMs and convolutions: %.1f GFLOP per pass, %.1f GFLOP/s over the whole pass%n",
                 flops / runs / 1e9, flops / wall / 1e3);
         Files.deleteIfExists(trace);
+        Files.deleteIfExists(prefix.getParent());
     }
 
     private static List<long[]> shapes(JsonNode list) {
