@@ -1,22 +1,19 @@
 /**
- * The SpeechMoE inference runtime. {@code jdk.incubator.vector} is optional: without it (the JVM needs
- * {@code --add-modules jdk.incubator.vector}) the scalar backend runs.
+ * The SpeechMoE inference runtime. Applications use {@code org.speechmoe.runtime.api}; accelerator modules implement
+ * {@code org.speechmoe.runtime.spi}. Everything under {@code internal} may change in any release.
+ *
+ * <p>{@code jdk.incubator.vector} is optional: without it (the JVM needs {@code --add-modules jdk.incubator.vector})
+ * the scalar backend runs. {@code java.desktop} is needed for Java Sound ({@code javax.sound.sampled}): the API
+ * accepts an {@code AudioInputStream}, so it is required transitively.
  */
 module org.speechmoe.runtime {
     requires transitive org.speechmoe.format;
     requires transitive java.desktop;
     requires static jdk.incubator.vector;
-    requires it.unimi.dsi.fastutil;
+    requires it.unimi.dsi.fastutil.core;
 
     exports org.speechmoe.runtime.api;
-    exports org.speechmoe.runtime.audio;
-    exports org.speechmoe.runtime.backend;
-    exports org.speechmoe.runtime.decoder;
-    exports org.speechmoe.runtime.encoder;
-    exports org.speechmoe.runtime.features;
-    exports org.speechmoe.runtime.io;
-    exports org.speechmoe.runtime.model;
-    exports org.speechmoe.runtime.moe;
+    exports org.speechmoe.runtime.spi;
 
-    uses org.speechmoe.runtime.backend.ExpertOffloadProvider;
+    uses org.speechmoe.runtime.spi.ExpertOffloadProvider;
 }

@@ -3,7 +3,7 @@ package org.speechmoe.benchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Backend;
 
 /**
  * {@code Backend.attention}: relative-position self-attention over one 10 s utterance (250 frames), d_k 64; 4 heads

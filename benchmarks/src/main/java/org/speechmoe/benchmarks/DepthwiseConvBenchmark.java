@@ -3,7 +3,7 @@ package org.speechmoe.benchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.speechmoe.runtime.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Backend;
 
 /** {@code Backend.depthwiseConv}: the convolution module's depthwise convolution (K 15) over 250 frames. */
 public class DepthwiseConvBenchmark extends KernelBenchmark {

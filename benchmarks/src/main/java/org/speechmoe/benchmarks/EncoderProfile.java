@@ -3,9 +3,9 @@ package org.speechmoe.benchmarks;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import org.speechmoe.runtime.backend.Backends;
-import org.speechmoe.runtime.encoder.EncoderTrace;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.backend.Backends;
+import org.speechmoe.runtime.internal.encoder.EncoderTrace;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * Where the encoder's time goes: runs {@code model.encoder().forward} on a features file (what

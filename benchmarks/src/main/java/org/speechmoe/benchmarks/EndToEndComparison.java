@@ -14,13 +14,13 @@ import java.util.Properties;
 import org.speechmoe.runtime.api.Logits;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.audio.WavReader;
-import org.speechmoe.runtime.backend.Backend;
-import org.speechmoe.runtime.backend.Backends;
-import org.speechmoe.runtime.encoder.Encoder;
-import org.speechmoe.runtime.encoder.EncoderTrace;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.internal.audio.WavReader;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Backends;
+import org.speechmoe.runtime.internal.encoder.Encoder;
+import org.speechmoe.runtime.internal.encoder.EncoderTrace;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * The same model and 30 s of audio through speechmoe, ONNX Runtime (gathered and dense MoE exports) and PyTorch

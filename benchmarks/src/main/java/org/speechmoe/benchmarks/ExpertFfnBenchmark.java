@@ -4,9 +4,9 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.speechmoe.format.DType;
-import org.speechmoe.runtime.backend.Activation;
-import org.speechmoe.runtime.backend.Backend;
-import org.speechmoe.runtime.backend.ExpertLayer;
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.spi.ExpertLayer;
 
 /**
  * {@code Backend.expertFfn}: one MoE layer's experts on the frames routed to them (top-1), the frames spread

@@ -3,8 +3,8 @@ package org.speechmoe.benchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.speechmoe.runtime.features.Features;
-import org.speechmoe.runtime.features.FbankExtractor;
+import org.speechmoe.runtime.internal.features.Features;
+import org.speechmoe.runtime.internal.features.FbankExtractor;
 
 /** Kaldi fbank (80 bins, 25 ms / 10 ms, 16 kHz) of a few seconds of noise: the front end, single-threaded. */
 public class FbankBenchmark extends KernelBenchmark {

@@ -12,9 +12,9 @@ import org.speechmoe.format.graph.EncoderConfig;
 import org.speechmoe.format.graph.FeatureConfig;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.MoeConfig;
-import org.speechmoe.runtime.backend.Backend;
-import org.speechmoe.runtime.backend.Backends;
-import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Backends;
+import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * What every benchmark shares: the model sizes, random data, weight matrices in any stored type (off-heap, as the

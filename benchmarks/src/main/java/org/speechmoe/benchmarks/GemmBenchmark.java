@@ -3,10 +3,10 @@ package org.speechmoe.benchmarks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
-import org.speechmoe.runtime.backend.Activation;
-import org.speechmoe.runtime.backend.Backend;
-import org.speechmoe.runtime.backend.Epilogue;
-import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Epilogue;
+import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * {@code Backend.matmul} ({@code y = x · Wᵀ + b}) at the model's real shapes, over routed row counts from one frame to

@@ -15,11 +15,11 @@ import org.speechmoe.format.TensorCodec;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.GraphTensor;
 import org.speechmoe.format.graph.GraphTensors;
-import org.speechmoe.runtime.audio.Resampler;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.backend.Backends;
-import org.speechmoe.runtime.features.Features;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Resampler;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.internal.backend.Backends;
+import org.speechmoe.runtime.internal.features.Features;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * Model open time and memory. {@code write} creates a {@code .smoe} file with random weights and exactly the tensors

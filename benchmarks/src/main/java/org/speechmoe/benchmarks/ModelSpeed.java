@@ -9,9 +9,9 @@ import java.util.Locale;
 import org.speechmoe.runtime.api.Logits;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.audio.WavReader;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.internal.audio.WavReader;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * Times whole models on the same 30 s of audio: opens them all, then runs {@link Recognizer#logits} (fbank, CMVN,

@@ -6,14 +6,14 @@ import java.util.Locale;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.backend.Activation;
-import org.speechmoe.runtime.backend.Backend;
-import org.speechmoe.runtime.backend.BackendUnavailableException;
-import org.speechmoe.runtime.backend.Backends;
-import org.speechmoe.runtime.backend.ExpertLayer;
-import org.speechmoe.runtime.backend.ExpertOffload;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.spi.BackendUnavailableException;
+import org.speechmoe.runtime.internal.backend.Backends;
+import org.speechmoe.runtime.spi.ExpertLayer;
+import org.speechmoe.runtime.spi.ExpertOffload;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * The GPU offload against the CPU, side by side in one JVM: the routed experts of one MoE layer (expert-GEMM

@@ -4,11 +4,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.speechmoe.runtime.backend.Activation;
-import org.speechmoe.runtime.backend.Backend;
-import org.speechmoe.runtime.backend.Epilogue;
-import org.speechmoe.runtime.backend.ExpertLayer;
-import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Epilogue;
+import org.speechmoe.runtime.spi.ExpertLayer;
+import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * A {@link Backend} that times every call of another one, grouped by operation and shape, so that an end-to-end run

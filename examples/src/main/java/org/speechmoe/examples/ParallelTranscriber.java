@@ -9,7 +9,7 @@ import java.util.concurrent.Future;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
 import org.speechmoe.runtime.api.Transcript;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * An application embedding the Java API: transcribes every file on its command line in parallel, with one shared

@@ -3,7 +3,7 @@ package org.speechmoe.examples;
 import java.nio.file.Path;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.Transcript;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /** The README's Java snippet, compiled by the build (a test checks that the README shows exactly these lines). */
 public final class QuickStart {

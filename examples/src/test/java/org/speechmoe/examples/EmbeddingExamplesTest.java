@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.speechmoe.converter.Converter;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.api.Recognizer;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /** The example applications run as a user would run them: a JVM of their own, the model and WAVs as arguments. */
 class EmbeddingExamplesTest {

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.speechmoe.converter.Converter;
 import org.speechmoe.format.DType;
-import org.speechmoe.runtime.io.Npy;
+import org.speechmoe.format.Npy;
 
 /**
  * The PyTorch reference fixtures (testdata/fixtures, made by reference/make_fixtures.py), and each fixture model

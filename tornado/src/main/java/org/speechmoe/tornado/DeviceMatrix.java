@@ -1,7 +1,7 @@
 package org.speechmoe.tornado;
 
 import org.speechmoe.format.DType;
-import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.spi.Matrix;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.HalfFloatArray;

@@ -1,8 +1,8 @@
 package org.speechmoe.tornado;
 
 import org.speechmoe.format.DType;
-import org.speechmoe.runtime.backend.Activation;
-import org.speechmoe.runtime.backend.ExpertLayer;
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.spi.ExpertLayer;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -101,7 +101,7 @@ final class LayerOnDevice implements AutoCloseable {
         return halfPrecision;
     }
 
-    /** {@link org.speechmoe.runtime.backend.Backend#expertFfn}'s contract, in launches of at most CAPACITY rows. */
+    /** {@link org.speechmoe.runtime.internal.backend.Backend#expertFfn}'s contract, in launches of at most CAPACITY rows. */
     void run(float[] gathered, int[] offsets, float[] gates, float[] result) {
         int d = layer.dim();
         int total = offsets[layer.experts()];

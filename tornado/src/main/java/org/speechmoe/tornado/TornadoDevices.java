@@ -1,6 +1,6 @@
 package org.speechmoe.tornado;
 
-import org.speechmoe.runtime.backend.BackendUnavailableException;
+import org.speechmoe.runtime.spi.BackendUnavailableException;
 import uk.ac.manchester.tornado.api.common.TornadoDevice;
 import uk.ac.manchester.tornado.api.runtime.TornadoRuntimeProvider;
 

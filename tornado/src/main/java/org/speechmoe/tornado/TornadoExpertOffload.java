@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import org.speechmoe.runtime.backend.ExpertLayer;
-import org.speechmoe.runtime.backend.BackendUnavailableException;
-import org.speechmoe.runtime.backend.ExpertOffload;
+import org.speechmoe.runtime.spi.ExpertLayer;
+import org.speechmoe.runtime.spi.BackendUnavailableException;
+import org.speechmoe.runtime.spi.ExpertOffload;
 import uk.ac.manchester.tornado.api.exceptions.TornadoBailoutRuntimeException;
 import uk.ac.manchester.tornado.api.exceptions.TornadoDeviceFP16NotSupported;
 

@@ -1,8 +1,8 @@
 package org.speechmoe.tornado;
 
-import org.speechmoe.runtime.backend.BackendUnavailableException;
-import org.speechmoe.runtime.backend.ExpertOffload;
-import org.speechmoe.runtime.backend.ExpertOffloadProvider;
+import org.speechmoe.runtime.spi.BackendUnavailableException;
+import org.speechmoe.runtime.spi.ExpertOffload;
+import org.speechmoe.runtime.spi.ExpertOffloadProvider;
 
 /**
  * The {@code gpu} device: the routed experts on TornadoVM's default device. This class touches no TornadoVM type

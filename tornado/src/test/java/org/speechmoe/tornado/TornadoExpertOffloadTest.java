@@ -17,14 +17,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.api.Logits;
 import org.speechmoe.runtime.api.RecognizerOptions;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.audio.WavReader;
-import org.speechmoe.runtime.backend.Activation;
-import org.speechmoe.runtime.backend.BackendUnavailableException;
-import org.speechmoe.runtime.backend.ExpertLayer;
-import org.speechmoe.runtime.backend.ExpertOffload;
-import org.speechmoe.runtime.backend.ScalarBackend;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.internal.audio.WavReader;
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.spi.BackendUnavailableException;
+import org.speechmoe.runtime.spi.ExpertLayer;
+import org.speechmoe.runtime.spi.ExpertOffload;
+import org.speechmoe.runtime.internal.backend.ScalarBackend;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * The offloaded experts against the CPU's scalar specification, on whatever device TornadoVM picks (PoCL on a machine

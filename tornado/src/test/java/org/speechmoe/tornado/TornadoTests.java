@@ -13,9 +13,9 @@ import java.util.Random;
 import org.speechmoe.converter.Converter;
 import org.speechmoe.format.DType;
 import org.speechmoe.format.TensorCodec;
-import org.speechmoe.runtime.backend.Activation;
-import org.speechmoe.runtime.backend.ExpertLayer;
-import org.speechmoe.runtime.backend.Matrix;
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.spi.ExpertLayer;
+import org.speechmoe.runtime.spi.Matrix;
 
 /** What the TornadoVM tests share: the skip when TornadoVM is absent, random expert layers, fixture models. */
 final class TornadoTests {

@@ -12,9 +12,9 @@ import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.Test;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.ReferenceFixtures;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.audio.WavReader;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.internal.audio.WavReader;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /** A file, a Java Sound stream, float samples and 16-bit PCM of the same audio give the same transcript. */
 class AudioInputsTest {

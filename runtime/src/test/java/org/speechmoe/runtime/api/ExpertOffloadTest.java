@@ -10,13 +10,13 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.ReferenceFixtures;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.audio.WavReader;
-import org.speechmoe.runtime.backend.BackendUnavailableException;
-import org.speechmoe.runtime.backend.Backends;
-import org.speechmoe.runtime.backend.RecordingOffloadProvider;
-import org.speechmoe.runtime.backend.RecordingOffloadProvider.RecordingOffload;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.internal.audio.WavReader;
+import org.speechmoe.runtime.spi.BackendUnavailableException;
+import org.speechmoe.runtime.internal.backend.Backends;
+import org.speechmoe.runtime.internal.backend.RecordingOffloadProvider;
+import org.speechmoe.runtime.internal.backend.RecordingOffloadProvider.RecordingOffload;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /** The GPU seam: the device is found through ServiceLoader, owned by the model, and given every MoE layer's experts. */
 class ExpertOffloadTest {

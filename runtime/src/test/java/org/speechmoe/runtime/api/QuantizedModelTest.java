@@ -8,9 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.ReferenceFixtures;
-import org.speechmoe.runtime.audio.Samples;
-import org.speechmoe.runtime.audio.WavReader;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.Samples;
+import org.speechmoe.runtime.internal.audio.WavReader;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /**
  * f16, bf16 and q8 models against the f32 model on every fixture: the share of routes that change, the mean

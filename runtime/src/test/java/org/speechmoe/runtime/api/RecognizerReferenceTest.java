@@ -14,11 +14,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.ReferenceFixtures;
-import org.speechmoe.runtime.audio.WavReader;
-import org.speechmoe.runtime.decoder.CtcGreedy;
-import org.speechmoe.runtime.decoder.EmittedToken;
-import org.speechmoe.runtime.decoder.LogProbs;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.internal.audio.WavReader;
+import org.speechmoe.runtime.internal.decoder.CtcGreedy;
+import org.speechmoe.runtime.internal.decoder.EmittedToken;
+import org.speechmoe.runtime.internal.decoder.LogProbs;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /** WAV in, log-probabilities and routes out, against PyTorch, for every fixture model and both backends. */
 class RecognizerReferenceTest {

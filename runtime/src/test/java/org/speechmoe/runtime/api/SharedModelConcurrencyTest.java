@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.ReferenceFixtures;
-import org.speechmoe.runtime.model.SpeechMoeModel;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 
 /** One model shared by 8 threads, each with its own recognizer, gives exactly the single-threaded results. */
 class SharedModelConcurrencyTest {

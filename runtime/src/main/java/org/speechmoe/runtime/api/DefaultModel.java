@@ -1,0 +1,81 @@
+package org.speechmoe.runtime.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Finds the default model that a build may embed as the classpath resource {@value #RESOURCE}. A model is read
+ * through a memory mapping, which a resource inside a jar cannot give, so a jar's copy is extracted once into the
+ * user's cache ({@code $XDG_CACHE_HOME/speechmoe}, else {@code ~/.cache/speechmoe}) under a name made of its SHA-256,
+ * written to a temporary name and moved into place, so concurrent first uses never see half a file.
+ */
+final class DefaultModel {
+    static final String RESOURCE = "speechmoe/default-model.smoe";
+
+    private DefaultModel() {
+    }
+
+    /** The default model as a file, extracting it first if it sits in a jar. */
+    static Path locate(ClassLoader loader) throws IOException {
+        URL url = loader.getResource(RESOURCE);
+        if (url == null) {
+            throw new IOException("this build embeds no default model (classpath resource " + RESOURCE
+                    + "); pass a model file, e.g. -m model.smoe");
+        }
+        if (url.getProtocol().equals("file")) {
+            try {
+                return Path.of(url.toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException("cannot read the default model at " + url, e);
+            }
+        }
+        return extract(url, cacheDir());
+    }
+
+    static Path extract(URL url, Path dir) throws IOException {
+        byte[] bytes;
+        try (InputStream in = url.openStream()) {
+            bytes = in.readAllBytes();
+        }
+        Files.createDirectories(dir);
+        Path target = dir.resolve("default-" + sha256(bytes).substring(0, 16) + ".smoe");
+        if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
+            return target;
+        }
+        Path tmp = Files.createTempFile(dir, ".default-", ".partial");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
+    }
+
+    private static Path cacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("speechmoe");
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}

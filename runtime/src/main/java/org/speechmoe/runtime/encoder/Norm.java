@@ -1,9 +1,0 @@
-package org.speechmoe.runtime.encoder;
-
-import org.speechmoe.runtime.backend.Backend;
-
-/** A per-frame normalization over the channels of {@code frames × channels} activations. */
-interface Norm {
-    /** Normalizes {@code x} into {@code out} (which may be {@code x}). */
-    void apply(Backend backend, float[] x, int frames, float[] out);
-}

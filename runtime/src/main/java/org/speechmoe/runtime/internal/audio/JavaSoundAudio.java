@@ -1,0 +1,68 @@
+package org.speechmoe.runtime.internal.audio;
+
+import java.io.IOException;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+
+/**
+ * Reads a Java Sound {@link AudioInputStream} to its end as mono samples: PCM (signed, or unsigned) of 8 to 32 bits in
+ * either byte order, or 32/64-bit float; channels are averaged, as {@link WavReader} does.
+ */
+public final class JavaSoundAudio {
+    private JavaSoundAudio() {
+    }
+
+    public static Samples read(AudioInputStream stream) throws IOException {
+        AudioFormat f = stream.getFormat();
+        AudioFormat.Encoding enc = f.getEncoding();
+        int bits = f.getSampleSizeInBits();
+        int channels = f.getChannels();
+        int bytes = (bits + 7) / 8;
+        boolean pcm = enc.equals(AudioFormat.Encoding.PCM_SIGNED) || enc.equals(AudioFormat.Encoding.PCM_UNSIGNED);
+        boolean isFloat = enc.equals(AudioFormat.Encoding.PCM_FLOAT);
+        if (!(pcm && bits >= 1 && bits <= 32) && !(isFloat && (bits == 32 || bits == 64))) {
+            throw new AudioFormatException("audio stream: unsupported Java Sound format " + f
+                    + " (PCM of 8 to 32 bits or 32/64-bit float are read)");
+        }
+        if (channels < 1 || f.getSampleRate() <= 0 || f.getFrameSize() != bytes * channels) {
+            throw new AudioFormatException("audio stream: unsupported Java Sound format " + f);
+        }
+        byte[] data = stream.readAllBytes();
+        int frames = data.length / f.getFrameSize();
+        if (frames == 0) {
+            throw new AudioFormatException("audio stream: contains no samples");
+        }
+        boolean unsigned = enc.equals(AudioFormat.Encoding.PCM_UNSIGNED);
+        double scale = Math.scalb(1.0, 8 * bytes - 1);
+        float[] out = new float[frames];
+        for (int t = 0; t < frames; t++) {
+            double sum = 0;
+            for (int c = 0; c < channels; c++) {
+                long raw = word(data, (t * channels + c) * bytes, bytes, f.isBigEndian());
+                double v;
+                if (isFloat) {
+                    v = bytes == 4 ? Float.intBitsToFloat((int) raw) : Double.longBitsToDouble(raw);
+                } else {
+                    long shifted = raw << (64 - 8 * bytes);
+                    v = (unsigned ? (shifted >>> (64 - 8 * bytes)) - scale : shifted >> (64 - 8 * bytes)) / scale;
+                }
+                sum += v;
+            }
+            float sample = (float) (sum / channels);
+            if (!Float.isFinite(sample)) {
+                throw new AudioFormatException("audio stream: sample " + t + " is " + sample + ", not a usable value");
+            }
+            out[t] = sample;
+        }
+        return new Samples(out, Math.round(f.getSampleRate()));
+    }
+
+    private static long word(byte[] b, int off, int n, boolean bigEndian) {
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            int at = bigEndian ? off + i : off + n - 1 - i;
+            v = v << 8 | (b[at] & 0xFF);
+        }
+        return v;
+    }
+}

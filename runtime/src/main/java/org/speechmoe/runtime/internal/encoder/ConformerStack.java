@@ -1,0 +1,81 @@
+package org.speechmoe.runtime.internal.encoder;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.speechmoe.format.graph.EncoderConfig;
+import org.speechmoe.format.graph.FeatureConfig;
+import org.speechmoe.format.graph.MoeConfig;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.weights.ModelWeights;
+import org.speechmoe.runtime.internal.moe.Routing;
+
+/**
+ * Subsampling, positional encoding, the blocks and {@code after_norm}: the body shared by the embedding network
+ * (dense blocks) and the main encoder (MoE blocks).
+ */
+final class ConformerStack {
+    private final String traceName;
+    private final int d;
+    private final Subsampling subsampling;
+    private final List<ConformerBlock> blocks = new ArrayList<>();
+    private final LayerNorm afterNorm;
+    /**
+     * The position table's first rows, kept for the next pass (a row depends on its position only): the table is
+     * t × d sines and cosines in {@code StrictMath}, several milliseconds a pass. Longer inputs than
+     * {@link #CACHED_POSITIONS} frames compute theirs each time. Racy but idempotent: every table is the same.
+     */
+    private volatile float[] positions = new float[0];
+    private static final int CACHED_POSITIONS = 4096;
+
+    ConformerStack(ModelWeights w, String prefix, EncoderConfig c, FeatureConfig f, MoeConfig moe, int embedDim) {
+        traceName = prefix.replace(".", "_");
+        d = c.attentionDim();
+        subsampling = new Subsampling(w, prefix, d, f.numMelBins());
+        for (int i = 0; i < c.numBlocks(); i++) {
+            blocks.add(new ConformerBlock(w, prefix + "blocks." + i + ".", c, moe, embedDim));
+        }
+        afterNorm = new LayerNorm(w.floats(prefix + "after_norm.weight"), w.floats(prefix + "after_norm.bias"),
+                LayerNorm.ENCODER_EPS);
+    }
+
+    int dim() {
+        return d;
+    }
+
+    /**
+     * Runs the stack on {@code frames × bins} features; {@code embedding} feeds the routers of MoE blocks (null for
+     * the embedding network). Adds each MoE block's routing to {@code routings}.
+     */
+    float[] forward(Backend backend, float[] feats, int frames, float[] embedding, EncoderTrace trace,
+                    List<Routing> routings) {
+        int t = Subsampling.outputFrames(frames);
+        float[] x = subsampling.forward(backend, feats, frames);
+        trace.record(traceName + "subsampling", x, t, d);
+        RelPositionEncoding.scaleInput(x, d);
+        float[] pe = positions(t);
+        for (int i = 0; i < blocks.size(); i++) {
+            Routing r = blocks.get(i).forward(backend, x, t, pe, embedding);
+            trace.record(traceName + "block_" + i, x, t, d);
+            if (r != null) {
+                trace.record("router_probs_" + i, r.probabilities(), t, r.numExperts());
+                routings.add(r);
+            }
+        }
+        afterNorm.apply(backend, x, t, x);
+        return x;
+    }
+
+    /** A table with at least {@code t} rows (only those are read). */
+    private float[] positions(int t) {
+        float[] pe = positions;
+        if (pe.length >= t * d) {
+            return pe;
+        }
+        if (t > CACHED_POSITIONS) {
+            return RelPositionEncoding.table(t, d);
+        }
+        pe = RelPositionEncoding.table(Math.min(CACHED_POSITIONS, Math.max(t, 2 * pe.length / Math.max(d, 1))), d);
+        positions = pe;
+        return pe;
+    }
+}

@@ -1,0 +1,57 @@
+package org.speechmoe.runtime.internal.encoder;
+
+import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Epilogue;
+import org.speechmoe.runtime.spi.Matrix;
+import org.speechmoe.runtime.internal.weights.ModelWeights;
+import org.speechmoe.runtime.internal.state.Workspace;
+
+/** Multi-head self-attention with 3m-asr's relative-position terms; adds its output to the residual stream. */
+final class SelfAttention {
+    private final int d;
+    private final int heads;
+    private final Matrix wq;
+    private final Matrix wk;
+    private final Matrix wv;
+    private final Matrix wOut;
+    private final Matrix wPos;
+    private final float[] bq;
+    private final float[] bk;
+    private final float[] bv;
+    private final float[] bOut;
+    private final float[] biasU;
+    private final float[] biasV;
+
+    SelfAttention(ModelWeights w, String prefix, int d, int heads) {
+        this.d = d;
+        this.heads = heads;
+        String p = prefix + "self_attn.";
+        wq = w.matrix(p + "linear_q.weight");
+        wk = w.matrix(p + "linear_k.weight");
+        wv = w.matrix(p + "linear_v.weight");
+        wOut = w.matrix(p + "linear_out.weight");
+        wPos = w.matrix(p + "linear_pos.weight");
+        bq = w.floats(p + "linear_q.bias");
+        bk = w.floats(p + "linear_k.bias");
+        bv = w.floats(p + "linear_v.bias");
+        bOut = w.floats(p + "linear_out.bias");
+        biasU = w.floats(p + "pos_bias_u");
+        biasV = w.floats(p + "pos_bias_v");
+    }
+
+    /** {@code x += linear_out(attention(y))}, with {@code pe} the position table of the frames. */
+    void addTo(Backend backend, float[] y, float[] pe, int frames, float[] x) {
+        float[] q = Workspace.floats("attention.q", frames * d);
+        float[] k = Workspace.floats("attention.k", frames * d);
+        float[] v = Workspace.floats("attention.v", frames * d);
+        float[] p = Workspace.floats("attention.p", frames * d);
+        backend.matmul(y, frames, wq, q, Epilogue.store(bq, Activation.NONE));
+        backend.matmul(y, frames, wk, k, Epilogue.store(bk, Activation.NONE));
+        backend.matmul(y, frames, wv, v, Epilogue.store(bv, Activation.NONE));
+        backend.matmul(pe, frames, wPos, p, Epilogue.store(null, Activation.NONE));
+        float[] context = Workspace.floats("attention.context", frames * d);
+        backend.attention(q, k, v, p, biasU, biasV, frames, heads, context);
+        backend.matmul(context, frames, wOut, x, Epilogue.addScaled(bOut, 1f));
+    }
+}

@@ -1,0 +1,19 @@
+package org.speechmoe.runtime.spi;
+
+
+/**
+ * The service an accelerator module registers (via {@link java.util.ServiceLoader}) so that the runtime can offload
+ * the routed experts without a compile-time dependency on it. The runtime finds it by {@link #device()}.
+ */
+public interface ExpertOffloadProvider {
+    /** The name users select it by, e.g. {@code gpu} ({@code --device gpu}). */
+    String device();
+
+    /**
+     * Starts the device.
+     *
+     * @throws BackendUnavailableException with a one-line message saying what is missing (the accelerator's runtime, a
+     *                               device, a driver) and how to run with it
+     */
+    ExpertOffload open();
+}

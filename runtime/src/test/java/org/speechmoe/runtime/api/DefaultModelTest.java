@@ -1,0 +1,71 @@
+package org.speechmoe.runtime.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.speechmoe.format.DType;
+import org.speechmoe.runtime.ReferenceFixtures;
+
+/** The embedded default model is found on the class path, and extracted from a jar once, whole. */
+class DefaultModelTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aModelInAJarIsExtractedOnceToTheCacheAndOpens() throws IOException {
+        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+        Path jar = tmp.resolve("default-model.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(DefaultModel.RESOURCE));
+            Files.copy(model, out);
+            out.closeEntry();
+        }
+        Path cache = tmp.resolve("cache");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            Path first = DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache);
+            assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(first));
+            long modified = Files.getLastModifiedTime(first).toMillis();
+            Path second = DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache);
+            assertEquals(first, second);
+            assertEquals(modified, Files.getLastModifiedTime(second).toMillis(), "extracted once");
+            try (var files = Files.list(cache)) {
+                assertEquals(1, files.count(), "no temporary file left");
+            }
+            try (SpeechMoeModel m = SpeechMoeModel.open(second)) {
+                assertEquals(2, m.config().encoder().numBlocks());
+            }
+        }
+    }
+
+    @Test
+    void aModelInAFolderIsUsedInPlace() throws IOException {
+        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+        Path dir = tmp.resolve("classes");
+        Path target = dir.resolve(DefaultModel.RESOURCE);
+        Files.createDirectories(target.getParent());
+        Files.copy(model, target);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            assertEquals(target.toAbsolutePath(), DefaultModel.locate(loader).toAbsolutePath());
+        }
+    }
+
+    @Test
+    void withoutAnEmbeddedModelTheMessageSaysWhatToDo() throws IOException {
+        try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
+            IOException e = assertThrows(IOException.class, () -> DefaultModel.locate(empty));
+            assertTrue(e.getMessage().contains("embeds no default model") && e.getMessage().contains("-m model.smoe"),
+                    e.getMessage());
+        }
+    }
+}

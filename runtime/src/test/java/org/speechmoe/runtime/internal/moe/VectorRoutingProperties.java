@@ -1,0 +1,17 @@
+package org.speechmoe.runtime.internal.moe;
+
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.backend.Backends;
+
+/** The routing invariants again, with the MoE sublayer's matrix work on the vector backend. */
+class VectorRoutingProperties extends RoutingProperties {
+    @Override
+    Backend backend() {
+        return Backends.named("vector", 2);
+    }
+
+    @Override
+    float regroupingTolerance() {
+        return 1e-5f;
+    }
+}
