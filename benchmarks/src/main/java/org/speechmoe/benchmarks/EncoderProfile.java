@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.encoder.EncoderTrace;
-import org.speechmoe.runtime.api.SpeechMoeModel;
+import org.speechmoe.runtime.internal.model.LoadedModel;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * Where the encoder's time goes: runs {@code model.encoder().forward} on a features file (what
@@ -31,16 +32,17 @@ public final class EncoderProfile {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         float[] feats = EndToEndComparison.floats(Path.of(args[1]));
-        try (SpeechMoeModel model = SpeechMoeModel.open(Path.of(args[0]))) {
+        try (LoadedModel model = LoadedModel.open(Path.of(args[0]))) {
             int frames = feats.length / model.config().features().numMelBins();
             ProfilingBackend backend = new ProfilingBackend(Backends.best(threads));
+            RecognizerState state = new RecognizerState();
             long[] walls = new long[runs];
             for (int r = -WARMUPS; r < runs; r++) {
                 if (r == 0) {
                     backend.reset();
                 }
                 long t0 = System.nanoTime();
-                model.encoder().forward(backend, feats.clone(), frames, EncoderTrace.NONE);
+                model.encoder().forward(backend, state, feats.clone(), frames, EncoderTrace.NONE);
                 if (r >= 0) {
                     walls[r] = System.nanoTime() - t0;
                 }

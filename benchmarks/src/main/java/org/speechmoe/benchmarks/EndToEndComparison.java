@@ -21,6 +21,8 @@ import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.encoder.Encoder;
 import org.speechmoe.runtime.internal.encoder.EncoderTrace;
 import org.speechmoe.runtime.api.SpeechMoeModel;
+import org.speechmoe.runtime.internal.model.LoadedModel;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * The same model and 30 s of audio through speechmoe, ONNX Runtime (gathered and dense MoE exports) and PyTorch
@@ -72,17 +74,19 @@ public final class EndToEndComparison {
         List<Row> rows = new ArrayList<>();
         Path gathered = dir.resolve("gathered").resolve("model.onnx");
         try (SpeechMoeModel model = SpeechMoeModel.open(dir.resolve("model.smoe"));
+             LoadedModel graph = LoadedModel.open(dir.resolve("model.smoe"));
              Recognizer recognizer = model.newRecognizer(RecognizerOptions.defaults().withThreads(threads));
              OnnxRuntimeRunner ort = onnx(gathered, melBins, threads)) {
             // the encoder call Recognizer.logits makes after its fbank, on the features every engine gets
             Backend backend = Backends.best(threads);
+            RecognizerState state = new RecognizerState();
             Samples audio = WavReader.read(dir.resolve("audio30.wav"));
             Encoder.Output[] enc = new Encoder.Output[1];
             Logits[] lg = new Logits[1];
             OnnxRuntimeRunner.Output[] ortOut = new OnnxRuntimeRunner.Output[1];
             double[] s = WallClock.roundRobin(warmups, runs, List.of(
-                    () -> enc[0] = model.encoder().forward(backend, feats.clone(), frames, EncoderTrace.NONE),
-                    () -> lg[0] = recognizer.logits(audio),
+                    () -> enc[0] = graph.encoder().forward(backend, state, feats.clone(), frames, EncoderTrace.NONE),
+                    () -> lg[0] = recognizer.logits(audio.samples(), audio.sampleRate()),
                     () -> ortOut[0] = ort.run(feats)));
             Encoder.Output e = enc[0];
             rows.add(new Row("speechmoe", "features", s[0], compare(e.logProbs(), refLogp, routesOf(e), refRoutes)));

@@ -15,11 +15,12 @@ import org.speechmoe.format.TensorCodec;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.GraphTensor;
 import org.speechmoe.format.graph.GraphTensors;
-import org.speechmoe.runtime.internal.audio.Resampler;
 import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.features.Features;
 import org.speechmoe.runtime.api.SpeechMoeModel;
+import org.speechmoe.runtime.internal.model.LoadedModel;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * Model open time and memory. {@code write} creates a {@code .smoe} file with random weights and exactly the tensors
@@ -84,11 +85,10 @@ public final class ModelOpen {
         for (int b = 0; b <= blocks; b++) {
             Map<String, float[]> probs = new HashMap<>();
             int[] frames = new int[1];
-            try (SpeechMoeModel model = SpeechMoeModel.open(file)) {
-                Samples resampled = Resampler.resample(audio, model.fbank().sampleRate());
-                Features feats = model.fbank().compute(resampled);
-                model.cmvn().applyInPlace(feats);
-                model.encoder().forward(Backends.best(Runtime.getRuntime().availableProcessors()), feats.data(),
+            try (LoadedModel model = LoadedModel.open(file)) {
+                Features feats = model.features(audio);
+                model.encoder().forward(Backends.best(Runtime.getRuntime().availableProcessors()), new RecognizerState(),
+                        feats.data(),
                         feats.frames(), (name, data, rows, cols) -> {
                             if (name.startsWith("router_probs_")) {
                                 probs.put(name, data.clone());

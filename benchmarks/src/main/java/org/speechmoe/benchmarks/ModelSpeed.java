@@ -62,7 +62,7 @@ public final class ModelSpeed {
             List<WallClock.Work> works = new ArrayList<>();
             for (int m = 0; m < n; m++) {
                 int model = m;
-                works.add(() -> last[model] = recognizers[model].logits(audio));
+                works.add(() -> last[model] = recognizers[model].logits(audio.samples(), audio.sampleRate()));
             }
             double[] medians = WallClock.roundRobin(warmups, runs, works);
             List<Row> rows = new ArrayList<>();

@@ -96,8 +96,8 @@ public final class OffloadBenchmark {
             try (SpeechMoeModel model = SpeechMoeModel.open(file);
                  Recognizer onCpu = model.newRecognizer(cpu);
                  Recognizer onGpu = model.newRecognizer(cpu.withDevice(RecognizerOptions.GPU))) {
-                double tCpu = median(() -> onCpu.logits(audio));
-                double tGpu = median(() -> onGpu.logits(audio));
+                double tCpu = median(() -> onCpu.logits(audio.samples(), audio.sampleRate()));
+                double tGpu = median(() -> onGpu.logits(audio.samples(), audio.sampleRate()));
                 System.out.printf(Locale.ROOT, "end to end %s, 30 s of audio: cpu RTF %.4f | cpu+gpu experts RTF %.4f | "
                         + "speed-up %.2fx%n", m, tCpu / 30, tGpu / 30, tCpu / tGpu);
             }

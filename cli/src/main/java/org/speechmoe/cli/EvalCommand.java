@@ -12,8 +12,6 @@ import java.util.concurrent.Callable;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
 import org.speechmoe.runtime.api.Transcript;
-import org.speechmoe.runtime.internal.audio.Samples;
-import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.runtime.api.SpeechMoeModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,9 +54,8 @@ final class EvalCommand implements Callable<Integer> {
             for (int i = 0; i < lines.size(); i++) {
                 String[] parts = lines.get(i);
                 Path audioPath = manifest.toAbsolutePath().getParent().resolve(parts[0]);
-                Samples samples = WavReader.read(audioPath);
-                Transcript tg = g.transcribe(samples);
-                Transcript tb = b.transcribe(samples);
+                Transcript tg = g.transcribe(audioPath);
+                Transcript tb = b.transcribe(audioPath);
                 greedy.add(parts[1], tg.text());
                 beamTally.add(parts[1], tb.text());
                 audio += tg.audioSeconds();

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.speechmoe.runtime.api.Logits;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
-import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.format.Npy;
 import org.speechmoe.runtime.api.SpeechMoeModel;
 import picocli.CommandLine;
@@ -44,7 +43,7 @@ final class LogitsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         RecognizerOptions options = engine.recognizer(spec, 1);
         try (SpeechMoeModel m = SpeechMoeModel.open(model); Recognizer r = m.newRecognizer(options)) {
-            Logits l = r.logits(WavReader.read(audio));
+            Logits l = r.logits(audio);
             Npy.writeFloat32(out, new int[] {l.frames(), l.vocab()}, l.logProbs());
             if (routes != null) {
                 Npy.writeInt32(routes, new int[] {l.blocks(), l.frames()}, l.routes());

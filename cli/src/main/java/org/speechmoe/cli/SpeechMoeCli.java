@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import org.speechmoe.runtime.api.NoDefaultModelException;
 import org.speechmoe.runtime.spi.BackendUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,6 +59,7 @@ public final class SpeechMoeCli implements Runnable {
     static String describe(Exception e) {
         return switch (e) {
             case NoSuchFileException n -> "no such file: " + n.getFile();
+            case NoDefaultModelException n -> "this build embeds no default model: pass a model file, e.g. -m model.smoe";
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case IOException io when io.getMessage() != null -> io.getMessage();
             case BackendUnavailableException b -> b.getMessage();

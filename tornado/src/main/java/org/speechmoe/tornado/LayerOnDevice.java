@@ -1,7 +1,6 @@
 package org.speechmoe.tornado;
 
 import org.speechmoe.format.DType;
-import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.spi.ExpertLayer;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;

@@ -11,7 +11,7 @@ import org.speechmoe.runtime.spi.ExpertOffloadProvider;
 public final class TornadoOffloadProvider implements ExpertOffloadProvider {
     /** TornadoVM's switch for running a kernel that fails to compile as plain Java instead; we never allow that. */
     static final String BAILOUT_PROPERTY = "tornado.recover.bailout";
-    static final String HOW_TO_RUN = "set TORNADOVM_HOME to a TornadoVM 5.2 SDK and run ./speechmoe again "
+    static final String HOW_TO_RUN = "set TORNADOVM_HOME to a TornadoVM 5.2 SDK and start the JVM with its tornado-argfile "
             + "(README: GPU offload)";
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.io.IOException;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -17,8 +18,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.api.Logits;
 import org.speechmoe.runtime.api.RecognizerOptions;
-import org.speechmoe.runtime.internal.audio.Samples;
-import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.spi.BackendUnavailableException;
 import org.speechmoe.runtime.spi.ExpertLayer;
@@ -123,7 +122,7 @@ class TornadoExpertOffloadTest {
     @MethodSource("models")
     void wholeModelLogProbsMatchTheCpu(String name, DType dtype) throws IOException {
         TornadoTests.assumeTornado();
-        Samples audio = WavReader.read(TornadoTests.WAVS.resolve("mixed.wav"));
+        Path audio = TornadoTests.WAVS.resolve("mixed.wav");
         RecognizerOptions cpu = RecognizerOptions.defaults().withThreads(2);
         try (SpeechMoeModel m = SpeechMoeModel.open(TornadoTests.model(name, dtype))) {
             Logits want = m.newRecognizer(cpu).logits(audio);

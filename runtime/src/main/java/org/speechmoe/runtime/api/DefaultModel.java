@@ -28,8 +28,8 @@ final class DefaultModel {
     static Path locate(ClassLoader loader) throws IOException {
         URL url = loader.getResource(RESOURCE);
         if (url == null) {
-            throw new IOException("this build embeds no default model (classpath resource " + RESOURCE
-                    + "); pass a model file, e.g. -m model.smoe");
+            throw new NoDefaultModelException("this build embeds no default model (classpath resource " + RESOURCE
+                    + ", from the speechmoe-default-model artifact); open a model file instead");
         }
         if (url.getProtocol().equals("file")) {
             try {

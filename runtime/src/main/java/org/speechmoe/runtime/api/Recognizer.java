@@ -6,7 +6,6 @@ import javax.sound.sampled.AudioInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.speechmoe.runtime.internal.audio.JavaSoundAudio;
-import org.speechmoe.runtime.internal.audio.Resampler;
 import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.runtime.internal.backend.Backend;
@@ -18,28 +17,29 @@ import org.speechmoe.runtime.internal.decoder.DecodedText;
 import org.speechmoe.runtime.internal.decoder.EmittedToken;
 import org.speechmoe.runtime.internal.decoder.LogProbs;
 import org.speechmoe.runtime.internal.encoder.Encoder;
-import org.speechmoe.runtime.internal.encoder.EncoderTrace;
-import org.speechmoe.runtime.internal.features.Features;
-import org.speechmoe.runtime.api.SpeechMoeModel;
 import org.speechmoe.runtime.internal.moe.Routing;
 import org.speechmoe.runtime.internal.moe.RoutingStats;
+import org.speechmoe.runtime.internal.model.LoadedModel;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
- * Turns audio into text with a shared {@link SpeechMoeModel}. Not thread-safe: use one per thread. Cheap to create;
- * closing it only marks it unusable (the model owns the file).
+ * Turns audio into text with a shared {@link SpeechMoeModel}. Single-threaded: a recognizer owns the state its passes
+ * write (scratch now, streaming caches later) and its kernels' threads, so use one per thread. Cheap to create;
+ * closing it only marks it unusable (the model owns the file), and closing twice does nothing more.
  */
 public final class Recognizer implements AutoCloseable {
     /** Beam search looks at this many of each frame's most probable tokens per prefix it keeps. */
     private static final int TOKENS_PER_FRAME_PER_BEAM = 4;
 
-    private final SpeechMoeModel model;
+    private final LoadedModel model;
     private final RecognizerOptions options;
     private final Backend backend;
+    private final RecognizerState state = new RecognizerState();
     private final CtcPrefixBeamSearch beamSearch;
     private boolean closed;
 
-    public Recognizer(SpeechMoeModel model, RecognizerOptions options) {
-        this.model = model;
+    Recognizer(SpeechMoeModel model, RecognizerOptions options) {
+        this.model = model.loaded();
         this.options = options;
         Backend cpu = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
                 : Backends.named(options.backend(), options.threads());
@@ -53,6 +53,7 @@ public final class Recognizer implements AutoCloseable {
         return options;
     }
 
+    /** A WAV file: PCM or float, any channels (mixed down) and rate (resampled). */
     public Transcript transcribe(Path audioFile) throws IOException {
         return transcribe(WavReader.read(audioFile));
     }
@@ -79,13 +80,13 @@ public final class Recognizer implements AutoCloseable {
         return transcribe(samples, sampleRate);
     }
 
-    public Transcript transcribe(Samples audio) {
+    private Transcript transcribe(Samples audio) {
         long start = System.nanoTime();
         Encoder.Output out = encode(audio);
         LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
         List<EmittedToken> best = beamSearch == null ? CtcGreedy.decode(logProbs)
                 : beamSearch.search(logProbs).stream().findFirst().map(h -> h.tokens()).orElse(List.of());
-        DecodedText text = DecodedText.of(best, model.tokens(), model.timing(), audio.seconds());
+        DecodedText text = DecodedText.of(best, model.config().tokens(), model.timing(), audio.seconds());
         List<ExpertUsage> usage = new ArrayList<>();
         for (int b = 0; b < out.routings().size(); b++) {
             RoutingStats s = RoutingStats.of(out.routings().get(b));
@@ -96,11 +97,24 @@ public final class Recognizer implements AutoCloseable {
             usage.add(new ExpertUsage(b, counts, s.meanGate()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Transcript(text.text(), text.words(), text.tokens(), usage, audio.seconds(), seconds);
+        List<Word> words = text.words().stream().map(w -> new Word(w.text(), w.start(), w.end(), w.confidence()))
+                .toList();
+        List<Token> tokens = text.tokens().stream()
+                .map(t -> new Token(t.id(), t.text(), t.start(), t.end(), t.probability())).toList();
+        return new Transcript(text.text(), words, tokens, usage, audio.seconds(), seconds);
     }
 
-    /** The log-probabilities and routes of one recording, without decoding. */
-    public Logits logits(Samples audio) {
+    /** The log-probabilities and routes of a WAV file, without decoding. */
+    public Logits logits(Path audioFile) throws IOException {
+        return logits(WavReader.read(audioFile));
+    }
+
+    /** The log-probabilities and routes of mono samples in [-1, 1] at any rate, without decoding. */
+    public Logits logits(float[] samples, int sampleRate) {
+        return logits(new Samples(samples, sampleRate));
+    }
+
+    private Logits logits(Samples audio) {
         Encoder.Output out = encode(audio);
         int blocks = out.routings().size();
         int[] routes = new int[blocks * out.frames()];
@@ -117,10 +131,7 @@ public final class Recognizer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this recognizer is closed");
         }
-        Samples resampled = Resampler.resample(audio, model.fbank().sampleRate());
-        Features feats = model.fbank().compute(resampled);
-        model.cmvn().applyInPlace(feats);
-        return model.encoder().forward(backend, feats.data(), feats.frames(), EncoderTrace.NONE);
+        return model.encode(backend, state, audio);
     }
 
     @Override

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.ReferenceFixtures;
-import org.speechmoe.runtime.internal.audio.Samples;
-import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.runtime.spi.BackendUnavailableException;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.backend.RecordingOffloadProvider;
@@ -23,7 +22,7 @@ class ExpertOffloadTest {
     @Test
     void gpuRecognizersShareOneOffloadThatRunsEveryMoeLayerAndClosesWithTheModel() throws IOException {
         String model = ReferenceFixtures.models().getFirst();
-        Samples audio = WavReader.read(ReferenceFixtures.wav(ReferenceFixtures.utterances(model).getFirst()));
+        Path audio = ReferenceFixtures.wav(ReferenceFixtures.utterances(model).getFirst());
         RecognizerOptions cpu = RecognizerOptions.defaults().withBackend("scalar").withThreads(1);
         int opened = RecordingOffloadProvider.OPENED.get();
         RecordingOffload offload;

@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.speechmoe.format.DType;
 import org.speechmoe.runtime.ReferenceFixtures;
-import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.runtime.internal.decoder.CtcGreedy;
 import org.speechmoe.runtime.internal.decoder.EmittedToken;
 import org.speechmoe.runtime.internal.decoder.LogProbs;
@@ -40,7 +39,7 @@ class RecognizerReferenceTest {
             throws IOException {
         try (SpeechMoeModel m = SpeechMoeModel.open(ReferenceFixtures.smoe(model, DType.F32));
              Recognizer r = m.newRecognizer(RecognizerOptions.defaults().withBackend(backend).withThreads(2))) {
-            Logits got = r.logits(WavReader.read(ReferenceFixtures.wav(utterance)));
+            Logits got = r.logits(ReferenceFixtures.wav(utterance));
             float[] want = ReferenceFixtures.array(model, utterance, "logp").data();
             assertEquals(want.length, got.logProbs().length);
             float err = 0;

@@ -22,6 +22,7 @@ public final class Backends {
 
     private static final String VECTOR_CLASS = "org.speechmoe.runtime.internal.backend.vector.VectorBackend";
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
 
     private Backends() {
     }
@@ -33,7 +34,7 @@ public final class Backends {
 
     /**
      * The backend named by {@code -Dspeechmoe.backend} if set, else the vector backend when its module is present,
-     * else the scalar backend after a one-time warning on stderr naming the missing JVM flag.
+     * else the scalar backend after a one-time warning through System.Logger naming the missing JVM flag.
      *
      * @param threads threads per operation for the vector backend (at least 1)
      */
@@ -46,8 +47,8 @@ public final class Backends {
             return vector(threads);
         }
         if (WARNED.compareAndSet(false, true)) {
-            System.err.println("speechmoe: the jdk.incubator.vector module is not enabled, running on the slower "
-                    + "scalar backend; add the JVM flag " + JVM_FLAG + " for the vector backend");
+            LOG.log(System.Logger.Level.WARNING, "the jdk.incubator.vector module is not enabled, running on the "
+                    + "slower scalar backend; add the JVM flag " + JVM_FLAG + " for the vector backend");
         }
         return new ScalarBackend();
     }
@@ -88,8 +89,8 @@ public final class Backends {
             }
         }
         throw new BackendUnavailableException("no '" + device + "' device: the speechmoe-tornado module is not on the "
-                + "class path; run ./speechmoe with TORNADOVM_HOME set to a TornadoVM 5.2 SDK, or build with "
-                + "mvn -Ptornado (README: GPU offload)");
+                + "class path (it is built with mvn -Ptornado and runs on a TornadoVM 5.2 SDK named by TORNADOVM_HOME; "
+                + "README: GPU offload)");
     }
 
     private static Backend vector(int threads) {

@@ -2,15 +2,13 @@ package org.speechmoe.runtime.internal.decoder;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.speechmoe.runtime.api.Token;
-import org.speechmoe.runtime.api.Word;
 
 /**
  * A decoded token sequence as text, words and timed tokens: the decoder's part of an {@code api.Transcript}.
  * {@code tokens} holds every decoded token except control tokens (see {@link PieceKind}); {@code text} is the words
  * separated by single spaces.
  */
-public record DecodedText(String text, List<Word> words, List<Token> tokens) {
+public record DecodedText(String text, List<TimedWord> words, List<TimedToken> tokens) {
     public DecodedText {
         words = List.copyOf(words);
         tokens = List.copyOf(tokens);
@@ -22,15 +20,15 @@ public record DecodedText(String text, List<Word> words, List<Token> tokens) {
      */
     public static DecodedText of(List<EmittedToken> emitted, List<String> pieces, FrameTiming timing,
                                 double duration) {
-        List<Token> tokens = new ArrayList<>(emitted.size());
+        List<TimedToken> tokens = new ArrayList<>(emitted.size());
         for (EmittedToken e : emitted) {
             String piece = pieces.get(e.id());
             if (PieceKind.of(piece) != PieceKind.CONTROL) {
-                tokens.add(new Token(e.id(), piece, timing.start(e.firstFrame(), duration),
+                tokens.add(new TimedToken(e.id(), piece, timing.start(e.firstFrame(), duration),
                         timing.end(e.lastFrame(), duration), e.probability()));
             }
         }
-        List<Word> words = WordAssembler.words(tokens);
+        List<TimedWord> words = WordAssembler.words(tokens);
         return new DecodedText(WordAssembler.text(words), words, tokens);
     }
 }

@@ -1,6 +1,7 @@
 package org.speechmoe.runtime.internal.decoder;
 
 
+
 /**
  * CTC log-probabilities of one utterance: {@code values[t * vocab + v] = log P(token v | output frame t)}, each row a
  * log-softmax. Token {@link #BLANK} is the CTC blank.

@@ -2,8 +2,6 @@ package org.speechmoe.runtime.internal.decoder;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.speechmoe.runtime.api.Token;
-import org.speechmoe.runtime.api.Word;
 
 /** Joins tokens into words as {@link PieceKind} describes; a word spans its tokens' times. */
 public final class WordAssembler {
@@ -11,10 +9,10 @@ public final class WordAssembler {
     }
 
     /** The words of {@code tokens}; control tokens are skipped. */
-    public static List<Word> words(List<Token> tokens) {
-        List<Word> words = new ArrayList<>();
+    public static List<TimedWord> words(List<TimedToken> tokens) {
+        List<TimedWord> words = new ArrayList<>();
         WordBuilder open = null;
-        for (Token token : tokens) {
+        for (TimedToken token : tokens) {
             switch (PieceKind.of(token.text())) {
                 case CONTROL -> {
                 }
@@ -41,14 +39,14 @@ public final class WordAssembler {
     }
 
     /** Words separated by single spaces. */
-    public static String text(List<Word> words) {
-        return String.join(" ", words.stream().map(Word::text).toList());
+    public static String text(List<TimedWord> words) {
+        return String.join(" ", words.stream().map(TimedWord::text).toList());
     }
 
     /** A lone {@code ▁} piece opens a word with no text; if nothing follows it, there is no word. */
-    private static void close(WordBuilder word, List<Word> words) {
+    private static void close(WordBuilder word, List<TimedWord> words) {
         if (word != null && !word.text.isEmpty()) {
-            words.add(new Word(word.text.toString(), word.start, word.end, word.confidence));
+            words.add(new TimedWord(word.text.toString(), word.start, word.end, word.confidence));
         }
     }
 
@@ -58,14 +56,14 @@ public final class WordAssembler {
         double end;
         float confidence;
 
-        WordBuilder(String text, Token first) {
+        WordBuilder(String text, TimedToken first) {
             this.text = new StringBuilder(text);
             start = first.start();
             end = first.end();
             confidence = first.probability();
         }
 
-        void append(Token token) {
+        void append(TimedToken token) {
             text.append(token.text());
             end = token.end();
             confidence = Math.min(confidence, token.probability());

@@ -7,7 +7,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.MoeFeedForward;
 import org.speechmoe.runtime.internal.moe.Routing;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * One pre-norm Conformer block: macaron half-step FFN, self-attention, convolution module, then the second FFN,
@@ -53,24 +53,24 @@ final class ConformerBlock {
     }
 
     /** Updates {@code x} ({@code frames × d}) in place; returns the routing of an MoE block, null for a dense one. */
-    Routing forward(Backend backend, float[] x, int frames, float[] pe, float[] embedding) {
-        float[] y = Workspace.floats("block.normed", frames * d);
+    Routing forward(Backend backend, RecognizerState state, float[] x, int frames, float[] pe, float[] embedding) {
+        float[] y = state.normed.floats(frames * d);
         if (macaron != null) {
             normFfMacaron.apply(backend, x, frames, y);
-            macaron.addTo(backend, y, frames, x);
+            macaron.addTo(backend, state, y, frames, x);
         }
         normMha.apply(backend, x, frames, y);
-        attention.addTo(backend, y, pe, frames, x);
+        attention.addTo(backend, state, y, pe, frames, x);
         if (conv != null) {
             normConv.apply(backend, x, frames, y);
-            conv.addTo(backend, y, frames, x);
+            conv.addTo(backend, state, y, frames, x);
         }
         normFf.apply(backend, x, frames, y);
         Routing routing = null;
         if (moe != null) {
-            routing = moe.addTo(backend, embedding, y, frames, x);
+            routing = moe.addTo(backend, state, embedding, y, frames, x);
         } else {
-            dense.addTo(backend, y, frames, x);
+            dense.addTo(backend, state, y, frames, x);
         }
         if (normFinal != null) {
             normFinal.apply(backend, x, frames, x);

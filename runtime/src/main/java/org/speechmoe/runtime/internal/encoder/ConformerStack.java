@@ -8,6 +8,7 @@ import org.speechmoe.format.graph.MoeConfig;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.Routing;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * Subsampling, positional encoding, the blocks and {@code after_norm}: the body shared by the embedding network
@@ -46,15 +47,15 @@ final class ConformerStack {
      * Runs the stack on {@code frames × bins} features; {@code embedding} feeds the routers of MoE blocks (null for
      * the embedding network). Adds each MoE block's routing to {@code routings}.
      */
-    float[] forward(Backend backend, float[] feats, int frames, float[] embedding, EncoderTrace trace,
-                    List<Routing> routings) {
+    float[] forward(Backend backend, RecognizerState state, float[] feats, int frames, float[] embedding,
+                    EncoderTrace trace, List<Routing> routings) {
         int t = Subsampling.outputFrames(frames);
-        float[] x = subsampling.forward(backend, feats, frames);
+        float[] x = subsampling.forward(backend, state, feats, frames);
         trace.record(traceName + "subsampling", x, t, d);
         RelPositionEncoding.scaleInput(x, d);
         float[] pe = positions(t);
         for (int i = 0; i < blocks.size(); i++) {
-            Routing r = blocks.get(i).forward(backend, x, t, pe, embedding);
+            Routing r = blocks.get(i).forward(backend, state, x, t, pe, embedding);
             trace.record(traceName + "block_" + i, x, t, d);
             if (r != null) {
                 trace.record("router_probs_" + i, r.probabilities(), t, r.numExperts());

@@ -6,7 +6,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * The Conformer convolution module: pointwise conv to 2d channels, GLU, depthwise conv over time, norm, activation,
@@ -41,12 +41,12 @@ final class ConvolutionModule {
         pointwise2Bias = w.floats(p + "pointwise_conv2.bias");
     }
 
-    void addTo(Backend backend, float[] y, int frames, float[] x) {
-        float[] doubled = Workspace.floats("conv.pointwise1", frames * 2 * d);
+    void addTo(Backend backend, RecognizerState state, float[] y, int frames, float[] x) {
+        float[] doubled = state.convolutionPointwise.floats(frames * 2 * d);
         backend.matmul(y, frames, pointwise1, doubled, Epilogue.store(pointwise1Bias, Activation.NONE));
-        float[] gated = Workspace.floats("conv.glu", frames * d);
+        float[] gated = state.convolutionGated.floats(frames * d);
         backend.glu(doubled, frames, d, gated);
-        float[] conv = Workspace.floats("conv.depthwise", frames * d);
+        float[] conv = state.convolutionDepthwise.floats(frames * d);
         backend.depthwiseConv(gated, frames, d, depthwise, kernelSize, depthwiseBias, conv);
         norm.apply(backend, conv, frames, conv);
         backend.activate(conv, conv.length, activation);

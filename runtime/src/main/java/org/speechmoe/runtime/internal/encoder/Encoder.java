@@ -9,7 +9,7 @@ import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.Routing;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * The whole acoustic model: the shared embedding network and the Conformer-MoE encoder both read the CMVN
@@ -38,7 +38,7 @@ public final class Encoder {
         return Subsampling.outputFrames(frames);
     }
 
-    public Output forward(Backend backend, float[] feats, int frames, EncoderTrace trace) {
+    public Output forward(Backend backend, RecognizerState state, float[] feats, int frames, EncoderTrace trace) {
         int t = outputFrames(frames);
         int vocab = outLinear.rows();
         if (t == 0) {
@@ -46,16 +46,16 @@ public final class Encoder {
         }
         List<Routing> routings = new ArrayList<>();
         try {
-            float[] embedding = embed.forward(backend, feats, frames, null, trace, routings);
+            float[] embedding = embed.forward(backend, state, feats, frames, null, trace, routings);
             trace.record("embed", embedding, t, embed.dim());
-            float[] hidden = main.forward(backend, feats, frames, embedding, trace, routings);
+            float[] hidden = main.forward(backend, state, feats, frames, embedding, trace, routings);
             float[] logits = new float[t * vocab];
             backend.matmul(hidden, t, outLinear, logits, Epilogue.store(outBias, Activation.NONE));
             backend.logSoftmax(logits, t, vocab);
             trace.record("logp", logits, t, vocab);
             return new Output(logits, t, vocab, List.copyOf(routings));
         } finally {
-            Workspace.release();
+            state.release();
         }
     }
 }

@@ -5,7 +5,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /** A dense position-wise feed-forward module: {@code x += scale · (W2 act(W1 y + b1) + b2)}. */
 final class FeedForward {
@@ -25,8 +25,8 @@ final class FeedForward {
         this.scale = scale;
     }
 
-    void addTo(Backend backend, float[] y, int frames, float[] x) {
-        float[] hidden = Workspace.floats("ffn.hidden", frames * w1.rows());
+    void addTo(Backend backend, RecognizerState state, float[] y, int frames, float[] x) {
+        float[] hidden = state.feedForwardHidden.floats(frames * w1.rows());
         backend.matmul(y, frames, w1, hidden, Epilogue.store(b1, activation));
         backend.matmul(hidden, frames, w2, x, Epilogue.addScaled(b2, scale));
     }

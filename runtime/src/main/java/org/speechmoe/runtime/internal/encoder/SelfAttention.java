@@ -5,7 +5,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /** Multi-head self-attention with 3m-asr's relative-position terms; adds its output to the residual stream. */
 final class SelfAttention {
@@ -41,16 +41,16 @@ final class SelfAttention {
     }
 
     /** {@code x += linear_out(attention(y))}, with {@code pe} the position table of the frames. */
-    void addTo(Backend backend, float[] y, float[] pe, int frames, float[] x) {
-        float[] q = Workspace.floats("attention.q", frames * d);
-        float[] k = Workspace.floats("attention.k", frames * d);
-        float[] v = Workspace.floats("attention.v", frames * d);
-        float[] p = Workspace.floats("attention.p", frames * d);
+    void addTo(Backend backend, RecognizerState state, float[] y, float[] pe, int frames, float[] x) {
+        float[] q = state.queries.floats(frames * d);
+        float[] k = state.keys.floats(frames * d);
+        float[] v = state.values.floats(frames * d);
+        float[] p = state.positions.floats(frames * d);
         backend.matmul(y, frames, wq, q, Epilogue.store(bq, Activation.NONE));
         backend.matmul(y, frames, wk, k, Epilogue.store(bk, Activation.NONE));
         backend.matmul(y, frames, wv, v, Epilogue.store(bv, Activation.NONE));
         backend.matmul(pe, frames, wPos, p, Epilogue.store(null, Activation.NONE));
-        float[] context = Workspace.floats("attention.context", frames * d);
+        float[] context = state.context.floats(frames * d);
         backend.attention(q, k, v, p, biasU, biasV, frames, heads, context);
         backend.matmul(context, frames, wOut, x, Epilogue.addScaled(bOut, 1f));
     }

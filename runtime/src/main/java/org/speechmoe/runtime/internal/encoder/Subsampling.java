@@ -5,7 +5,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * 4x {@code conv2d} subsampling: Conv2d(1→d, 3x3, stride 2), ReLU, Conv2d(d→d, 3x3, stride 2), ReLU, then a Linear over
@@ -71,7 +71,7 @@ final class Subsampling {
     }
 
     /** {@code feats} is {@code frames × bins}; returns {@code outputFrames(frames) × d}, before any scaling. */
-    float[] forward(Backend backend, float[] feats, int frames) {
+    float[] forward(Backend backend, RecognizerState state, float[] feats, int frames) {
         int f1 = (bins - 1) / 2;
         int t2 = outputFrames(frames);
         int f2 = (f1 - 1) / 2;
@@ -79,14 +79,13 @@ final class Subsampling {
         // each chunk of output frames needs 2·n + 1 rows of the first convolution's output, computed per chunk so
         // that memory stays bounded however long the audio is
         int rows1 = 2 * chunk + 1;
-        float[] patches = Workspace.floats("subsampling.patches", rows1 * f1 * 9);
-        float[] h1 = Workspace.floats("subsampling.conv0", rows1 * f1 * d);
+        float[] patches = state.subsamplingPatches1.floats(rows1 * f1 * 9);
+        float[] h1 = state.subsamplingConv1.floats(rows1 * f1 * d);
         float[] result = new float[t2 * d];
-        float[] cols = Workspace.floats("subsampling.patches2", chunk * f2 * 9 * d);
-        float[] h2 = Workspace.floats("subsampling.conv2", chunk * f2 * d);
+        float[] cols = state.subsamplingPatches2.floats(chunk * f2 * 9 * d);
+        float[] h2 = state.subsamplingConv2.floats(chunk * f2 * d);
         int group = chunk * CHUNKS_PER_LINEAR;
-        float[] flat = Workspace.floats("subsampling.flat",
-                Math.min(group, Math.max(t2, 1)) * d * f2);
+        float[] flat = state.subsamplingFlat.floats(Math.min(group, Math.max(t2, 1)) * d * f2);
         for (int start = 0; start < t2; start += chunk) {
             int n = Math.min(chunk, t2 - start);
             int first = 2 * start;

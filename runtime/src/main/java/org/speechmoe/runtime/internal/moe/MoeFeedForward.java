@@ -5,7 +5,7 @@ import org.speechmoe.format.graph.MoeConfig;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.spi.ExpertLayer;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 
 /**
@@ -39,12 +39,12 @@ public final class MoeFeedForward {
     }
 
     /** Routes the frames of {@code y}, adds the experts' outputs to {@code x}, and returns the routing. */
-    public Routing addTo(Backend backend, float[] embedding, float[] y, int frames, float[] x) {
-        Routing routing = router.route(backend, embedding, y, frames);
+    public Routing addTo(Backend backend, RecognizerState state, float[] embedding, float[] y, int frames, float[] x) {
+        Routing routing = router.route(backend, state, embedding, y, frames);
         ExpertDispatch dispatch = ExpertDispatch.of(routing.experts(), router.experts());
         float[] gathered = dispatch.gather(y, experts.dim());
         float[] rowScale = keepExpertOutput ? ones(frames) : dispatch.gather(routing.gates());
-        float[] out = Workspace.floats("moe.out", frames * experts.dim());
+        float[] out = state.expertOutput.floats(frames * experts.dim());
         backend.expertFfn(experts, gathered, dispatch.offsets(), rowScale, out);
         dispatch.scatterAdd(out, experts.dim(), x);
         return routing;

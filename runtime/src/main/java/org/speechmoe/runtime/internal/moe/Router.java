@@ -5,7 +5,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.backend.ScalarBackend;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 
 /**
@@ -46,9 +46,9 @@ public final class Router {
         return experts;
     }
 
-    /** {@link #route(Backend, float[], float[], int)} on the scalar backend. */
+    /** {@link #route(Backend, RecognizerState, float[], float[], int)} on the scalar backend, with its own state. */
     public Routing route(float[] embedding, float[] y, int frames) {
-        return route(SCALAR, embedding, y, frames);
+        return route(SCALAR, new RecognizerState(), embedding, y, frames);
     }
 
     /**
@@ -56,9 +56,9 @@ public final class Router {
      * logits are one matrix multiply of the concatenated inputs on {@code backend} (the router's cost grows with the
      * experts, so it must not stay a scalar loop), the softmax and choice are scalar.
      */
-    public Routing route(Backend backend, float[] embedding, float[] y, int frames) {
+    public Routing route(Backend backend, RecognizerState state, float[] embedding, float[] y, int frames) {
         int in = embedDim + dim;
-        float[] x = Workspace.floats("router.input", frames * in);
+        float[] x = state.routerInput.floats(frames * in);
         for (int t = 0; t < frames; t++) {
             System.arraycopy(embedding, t * embedDim, x, t * in, embedDim);
             System.arraycopy(y, t * dim, x, t * in + embedDim, dim);

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.speechmoe.runtime.api.Token;
-import org.speechmoe.runtime.api.Word;
 
 class DecodedTextTest {
     private static final double EPS = 1e-9;
@@ -27,8 +25,8 @@ class DecodedTextTest {
     void piecesWithTheMarkStartWords() {
         DecodedText t = decoded(2, 3, 4);
         assertEquals("hello world", t.text());
-        Word hello = t.words().get(0);
-        Word world = t.words().get(1);
+        TimedWord hello = t.words().get(0);
+        TimedWord world = t.words().get(1);
         assertEquals("hello", hello.text());
         assertEquals(TIMING.time(0), hello.start(), EPS);
         assertEquals(TIMING.time(1) + 0.04, hello.end(), EPS);
@@ -37,7 +35,7 @@ class DecodedTextTest {
         assertEquals(TIMING.time(2), world.start(), EPS);
         assertEquals(TIMING.time(5) + 0.04, world.end(), EPS);
         assertEquals(0.7f, world.confidence(), 1e-6f, "the weakest piece");
-        assertEquals(List.of("▁hello", "▁wor", "ld"), t.tokens().stream().map(Token::text).toList());
+        assertEquals(List.of("▁hello", "▁wor", "ld"), t.tokens().stream().map(TimedToken::text).toList());
     }
 
     @Test
@@ -49,7 +47,7 @@ class DecodedTextTest {
     void controlTokensAreDroppedAndUnknownIsAWordOfItsOwn() {
         DecodedText t = decoded(9, 3, 1, 4, 0);
         assertEquals("wor <unk> ld", t.text());
-        assertEquals(List.of(3, 1, 4), t.tokens().stream().map(Token::id).toList());
+        assertEquals(List.of(3, 1, 4), t.tokens().stream().map(TimedToken::id).toList());
         assertEquals(TIMING.time(2), t.words().getFirst().start(), EPS, "times of the tokens that are kept");
     }
 
@@ -75,8 +73,8 @@ class DecodedTextTest {
 
     @Test
     void wordsWorkOnTokensDirectly() {
-        List<Word> words = WordAssembler.words(List.of(new Token(6, "▁a", 0.1, 0.2, 0.5f),
-                new Token(7, "<eos>", 0.2, 0.3, 0.9f), new Token(8, "b", 0.3, 0.4, 0.25f)));
-        assertEquals(List.of(new Word("ab", 0.1, 0.4, 0.25f)), words);
+        List<TimedWord> words = WordAssembler.words(List.of(new TimedToken(6, "▁a", 0.1, 0.2, 0.5f),
+                new TimedToken(7, "<eos>", 0.2, 0.3, 0.9f), new TimedToken(8, "b", 0.3, 0.4, 0.25f)));
+        assertEquals(List.of(new TimedWord("ab", 0.1, 0.4, 0.25f)), words);
     }
 }

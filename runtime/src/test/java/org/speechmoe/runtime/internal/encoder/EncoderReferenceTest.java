@@ -23,6 +23,7 @@ import org.speechmoe.runtime.internal.backend.ScalarBackend;
 import org.speechmoe.format.Npy;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.Routing;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /** Every stage of the encoder against PyTorch, from the reference CMVN features, for every fixture model. */
 class EncoderReferenceTest {
@@ -54,7 +55,7 @@ class EncoderReferenceTest {
             Encoder encoder = new Encoder(ModelWeights.check(file, g), g);
             Npy.Array feats = ReferenceFixtures.array(model, utterance, "feats");
             Map<String, float[]> traced = new HashMap<>();
-            Encoder.Output out = encoder.forward(backend, feats.data(), feats.dim(0),
+            Encoder.Output out = encoder.forward(backend, new RecognizerState(), feats.data(), feats.dim(0),
                     (name, data, rows, cols) -> traced.put(name, data.clone()));
             String where = model + "/" + utterance + " (" + backend.name() + ")";
             List<String> stages = new ArrayList<>(List.of("embed_subsampling", "embed", "subsampling", "logp"));

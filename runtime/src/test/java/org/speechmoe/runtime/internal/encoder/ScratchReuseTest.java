@@ -16,10 +16,10 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.format.Npy;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
-import org.speechmoe.runtime.internal.state.Workspace;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
- * What a block leaves in the {@link Workspace} for the next block, and what a pass leaves behind for the next one
+ * What a block leaves in the {@link RecognizerState} for the next block, and what a pass leaves behind for the next one
  * (the backend's per-thread scratch, the cached position table), never changes a result: passes over inputs of
  * different lengths, in any order and repeated on one thread and one encoder, with every workspace array filled with
  * NaN before it is handed out, give bit for bit what a fresh thread with a fresh encoder gives.
@@ -42,19 +42,21 @@ class ScratchReuseTest {
                 order.addAll(inputs.reversed());
                 order.addAll(inputs);
                 Encoder shared = new Encoder(ModelWeights.check(file, g), g);
+                RecognizerState state = new RecognizerState();
                 for (Npy.Array feats : order) {
                     float[] reused;
-                    Workspace.poison(true);
+                    state.poison(true);
                     try {
-                        reused = shared.forward(backend, feats.data().clone(), feats.dim(0), EncoderTrace.NONE)
+                        reused = shared.forward(backend, state, feats.data().clone(), feats.dim(0), EncoderTrace.NONE)
                                 .logProbs();
                     } finally {
-                        Workspace.poison(false);
+                        state.poison(false);
                     }
                     float[] fresh;
                     try (ExecutorService thread = Executors.newSingleThreadExecutor()) {
                         fresh = thread.submit(() -> new Encoder(ModelWeights.check(file, g), g)
-                                .forward(backend, feats.data().clone(), feats.dim(0), EncoderTrace.NONE).logProbs())
+                                .forward(backend, new RecognizerState(), feats.data().clone(), feats.dim(0), EncoderTrace.NONE)
+                                        .logProbs())
                                 .get();
                     }
                     assertArrayEquals(fresh, reused, model + ", " + feats.dim(0) + " frames");

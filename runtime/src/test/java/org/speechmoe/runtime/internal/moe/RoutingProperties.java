@@ -17,6 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.ScalarBackend;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /** The routing invariants of SPEECHMOE-GRAPH.md section 5, on random small layers and inputs. */
 class RoutingProperties {
@@ -52,7 +53,7 @@ class RoutingProperties {
     }
 
     private static float[] run(Backend backend, RandomMoe m, float[] x) {
-        m.layer().addTo(backend, m.embedding(), m.y(), m.frames(), x);
+        m.layer().addTo(backend, new RecognizerState(), m.embedding(), m.y(), m.frames(), x);
         return x;
     }
 
