@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.speechmoe.runtime.api.ParallelPlan;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
 import org.speechmoe.runtime.api.Transcript;
@@ -128,12 +129,12 @@ final class TranscribeCommand implements Callable<Integer> {
     private int run(SpeechMoeModel m, RecognizerOptions options, List<AudioInputs.Input> inputs,
                     List<String> problems, PrintWriter out, PrintWriter err) throws IOException {
         int n = inputs.size();
-        int workers = Math.min(options.threads(), n);
-        RecognizerOptions each = options.withThreads(Math.max(1, options.threads() / workers));
+        ParallelPlan plan = options.planFor(n);
+        int workers = plan.recognizers();
         List<Recognizer> recognizers = new ArrayList<>();
         try {
             for (int w = 0; w < workers; w++) {
-                recognizers.add(m.newRecognizer(each));
+                recognizers.add(m.newRecognizer(plan.each()));
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IOException(e.getMessage(), e);

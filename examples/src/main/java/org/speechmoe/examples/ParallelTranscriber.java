@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.speechmoe.runtime.api.ParallelPlan;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
 import org.speechmoe.runtime.api.Transcript;
@@ -27,12 +28,11 @@ public final class ParallelTranscriber {
             System.err.println("usage: ParallelTranscriber model.smoe audio.wav...");
             System.exit(2);
         }
-        int workers = Math.min(Runtime.getRuntime().availableProcessors(), args.length - 1);
-        // each worker's kernels run single-threaded: the parallelism is across files
-        RecognizerOptions options = RecognizerOptions.defaults().withThreads(1);
+        // one recognizer per worker thread, the processors shared out between them
+        ParallelPlan plan = RecognizerOptions.defaults().planFor(args.length - 1);
         try (SpeechMoeModel model = SpeechMoeModel.open(Path.of(args[0]))) {
-            ThreadLocal<Recognizer> recognizers = ThreadLocal.withInitial(() -> model.newRecognizer(options));
-            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            ThreadLocal<Recognizer> recognizers = ThreadLocal.withInitial(() -> model.newRecognizer(plan.each()));
+            ExecutorService pool = Executors.newFixedThreadPool(plan.recognizers());
             try {
                 List<Future<Transcript>> results = new ArrayList<>();
                 for (int i = 1; i < args.length; i++) {

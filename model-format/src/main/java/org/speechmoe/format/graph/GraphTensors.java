@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The tensors a SpeechMoE graph needs, derived from its configuration, in the canonical order a converter writes
  * them (the embedding network first, then the main encoder, as data flows). The names follow 3m-asr's state_dict
- * (see SPEECHMOE-GRAPH.md section 3).
+ * (see docs/GRAPH.md section 3).
  */
 public final class GraphTensors {
     public static final String CMVN_MEAN = "cmvn.mean";

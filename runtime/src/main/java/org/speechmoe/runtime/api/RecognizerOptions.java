@@ -1,5 +1,7 @@
 package org.speechmoe.runtime.api;
 
+import org.speechmoe.runtime.internal.backend.Backends;
+
 /**
  * How a recognizer decodes. Immutable; start from {@link #defaults()} and change what you need:
  * {@code RecognizerOptions.defaults().withBeamWidth(8)}.
@@ -21,9 +23,7 @@ public record RecognizerOptions(int beamWidth, int threads, String backend, Stri
         if (beamWidth < 1) {
             throw new IllegalArgumentException("beam width must be at least 1, got " + beamWidth);
         }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-        }
+        Backends.requireThreads(threads);
         if (!backend.equals(AUTO) && !backend.equals("vector") && !backend.equals("scalar")) {
             throw new IllegalArgumentException("backend must be auto, vector or scalar, got " + backend);
         }
@@ -35,6 +35,19 @@ public record RecognizerOptions(int beamWidth, int threads, String backend, Stri
     /** Greedy decoding on every available processor, everything on the CPU. */
     public static RecognizerOptions defaults() {
         return new RecognizerOptions(DEFAULT_BEAM_WIDTH, Runtime.getRuntime().availableProcessors(), AUTO, CPU);
+    }
+
+    /**
+     * Spends {@link #threads()} on {@code inputs} independent inputs: see {@link ParallelPlan}.
+     *
+     * @throws IllegalArgumentException when {@code inputs} is below 1
+     */
+    public ParallelPlan planFor(int inputs) {
+        if (inputs < 1) {
+            throw new IllegalArgumentException("inputs must be at least 1, got " + inputs);
+        }
+        int recognizers = Math.min(threads, inputs);
+        return new ParallelPlan(recognizers, withThreads(Math.max(1, threads / recognizers)));
     }
 
     public RecognizerOptions withBeamWidth(int beamWidth) {

@@ -60,9 +60,7 @@ public final class Backends {
      * @throws BackendUnavailableException for {@code vector} when the JVM runs without {@value #JVM_FLAG}
      */
     public static Backend named(String name, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
-        }
+        requireThreads(threads);
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "scalar" -> new ScalarBackend();
             case "vector" -> {
@@ -91,6 +89,18 @@ public final class Backends {
         throw new BackendUnavailableException("no '" + device + "' device: the speechmoe-tornado module is not on the "
                 + "class path (it is built with mvn -Ptornado and runs on a TornadoVM 5.2 SDK named by TORNADOVM_HOME; "
                 + "README: GPU offload)");
+    }
+
+    /**
+     * The one check of a thread count, wherever one enters the runtime (options, backends).
+     *
+     * @throws IllegalArgumentException when {@code threads} is below 1
+     */
+    public static int requireThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        return threads;
     }
 
     private static Backend vector(int threads) {

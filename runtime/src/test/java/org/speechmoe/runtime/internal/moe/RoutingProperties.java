@@ -19,7 +19,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.ScalarBackend;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 
-/** The routing invariants of SPEECHMOE-GRAPH.md section 5, on random small layers and inputs. */
+/** The routing invariants of docs/GRAPH.md section 5, on random small layers and inputs. */
 class RoutingProperties {
     static final float TOLERANCE = 2e-5f;
 
