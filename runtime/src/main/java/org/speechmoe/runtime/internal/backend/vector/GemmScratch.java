@@ -1,0 +1,43 @@
+package org.speechmoe.runtime.internal.backend.vector;
+
+/** One thread's scratch for matrix multiplies: a decoded weight block and the dot products of one x tile. */
+final class GemmScratch {
+    private static final int L = VectorMath.FS.length();
+    private float[] block = new float[0];
+    private float[] dots = new float[0];
+    private float[] weightPanels = new float[0];
+    /** {@code i · in} for the L lanes of the weight-panel gather, for the {@code in} of the last call. */
+    private final int[] rowStarts = new int[L];
+    private int rowStartsIn = -1;
+
+    int[] rowStarts(int in) {
+        if (rowStartsIn != in) {
+            for (int i = 0; i < L; i++) {
+                rowStarts[i] = i * in;
+            }
+            rowStartsIn = in;
+        }
+        return rowStarts;
+    }
+
+    float[] weightPanels(int n) {
+        if (weightPanels.length < n) {
+            weightPanels = new float[n];
+        }
+        return weightPanels;
+    }
+
+    float[] block(int n) {
+        if (block.length < n) {
+            block = new float[n];
+        }
+        return block;
+    }
+
+    float[] dots(int n) {
+        if (dots.length < n) {
+            dots = new float[n];
+        }
+        return dots;
+    }
+}
