@@ -1,6 +1,5 @@
 package org.speechmoe.runtime.internal.backend;
 
-import java.util.Arrays;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.spi.ExpertLayer;
 import org.speechmoe.runtime.spi.Matrix;
@@ -57,12 +56,10 @@ public interface Backend {
             if (n == 0) {
                 continue;
             }
-            float[] b1 = Arrays.copyOfRange(layer.b1(), e * layer.hidden(), (e + 1) * layer.hidden());
-            float[] b2 = Arrays.copyOfRange(layer.b2(), e * layer.dim(), (e + 1) * layer.dim());
-            float[] gates = Arrays.copyOfRange(rowScale, from, from + n);
-            matmul(gathered, from * layer.dim(), n, layer.w1(e), hidden, 0, Epilogue.store(b1, layer.activation()));
+            matmul(gathered, from * layer.dim(), n, layer.w1(e), hidden, 0,
+                    new Epilogue(layer.b1(), e * layer.hidden(), layer.activation(), 1f, null, 0, false));
             matmul(hidden, 0, n, layer.w2(e), out, from * layer.dim(),
-                    new Epilogue(b2, Activation.NONE, layer.scale(), gates, false));
+                    new Epilogue(layer.b2(), e * layer.dim(), Activation.NONE, layer.scale(), rowScale, from, false));
         }
     }
 
@@ -120,7 +117,7 @@ public interface Backend {
             for (int c = 0; c < channels; c++) {
                 float a = x[t * 2 * channels + c];
                 float b = x[t * 2 * channels + channels + c];
-                out[t * channels + c] = a * (float) (1.0 / (1.0 + StrictMath.exp(-b)));
+                out[t * channels + c] = a * Activation.sigmoid(b);
             }
         }
     }
@@ -147,19 +144,7 @@ public interface Backend {
     /** Log-softmax of each of {@code rows} rows of {@code cols} values, in place. */
     default void logSoftmax(float[] x, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, x[base + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += StrictMath.exp(x[base + c] - max);
-            }
-            float log = (float) StrictMath.log(sum);
-            for (int c = 0; c < cols; c++) {
-                x[base + c] = x[base + c] - max - log;
-            }
+            Softmax.logSoftmax(x, r * cols, (r + 1) * cols);
         }
     }
 }

@@ -41,7 +41,6 @@ public final class ScalarBackend implements Backend {
         for (int h = 0; h < heads; h++) {
             int col = h * dk;
             for (int t = 0; t < frames; t++) {
-                float max = Float.NEGATIVE_INFINITY;
                 for (int s = 0; s < frames; s++) {
                     float content = 0f;
                     float position = 0f;
@@ -51,13 +50,8 @@ public final class ScalarBackend implements Backend {
                         position += (qj + biasV[col + j]) * p[s * d + col + j];
                     }
                     scores[s] = (content + position) * norm;
-                    max = Math.max(max, scores[s]);
                 }
-                float sum = 0f;
-                for (int s = 0; s < frames; s++) {
-                    scores[s] = (float) StrictMath.exp(scores[s] - max);
-                    sum += scores[s];
-                }
+                float sum = Softmax.exponentiate(scores, 0, frames);
                 for (int j = 0; j < dk; j++) {
                     float acc = 0f;
                     for (int s = 0; s < frames; s++) {

@@ -3,6 +3,7 @@ package org.speechmoe.runtime.internal.backend.vector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.speechmoe.runtime.internal.backend.Softmax;
 import org.speechmoe.runtime.spi.Activation;
 
 /**
@@ -183,14 +184,9 @@ final class ChannelPasses {
                 for (; c < bound; c += L) {
                     m = m.max(FloatVector.fromArray(FS, x, base + c));
                 }
-                float max = m.reduceLanes(VectorOperators.MAX);
-                for (; c < cols; c++) {
-                    max = Math.max(max, x[base + c]);
-                }
-                double sum = VectorMath.expSum(x, base, bound, max, false);
-                for (c = bound; c < cols; c++) {
-                    sum += StrictMath.exp(x[base + c] - max);
-                }
+                float max = Math.max(m.reduceLanes(VectorOperators.MAX), Softmax.max(x, base + bound, base + cols));
+                double sum = Softmax.expSum(VectorMath.expSum(x, base, bound, max, false), x, base + bound,
+                        base + cols, max);
                 float shift = max + (float) StrictMath.log(sum);
                 for (c = 0; c < bound; c += L) {
                     FloatVector.fromArray(FS, x, base + c).sub(shift).intoArray(x, base + c);

@@ -6,6 +6,7 @@ import static org.speechmoe.runtime.internal.backend.vector.RegisterTile.roundUp
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Activation;
 
 /**
@@ -20,8 +21,8 @@ final class EpilogueStore {
     }
 
     /** {@code y[ya + j] = ep(dots[da + j])} for the {@code n} columns {@code col..col+n} of row {@code row}. */
-    static void epilogue(Ep ep, float[] dots, int da, float[] y, int ya, int row, int col, int n) {
-        float s = ep.rowScale() == null ? ep.scale() : ep.scale() * ep.rowScale()[ep.rowScaleOffset() + row];
+    static void epilogue(Epilogue ep, float[] dots, int da, float[] y, int ya, int row, int col, int n) {
+        float s = ep.scaleOf(row);
         FloatVector scale = FloatVector.broadcast(FS, s);
         int bound = FS.loopBound(n);
         float[] bias = ep.bias();
@@ -59,13 +60,13 @@ final class EpilogueStore {
             v.intoArray(y, ya + j);
         }
         for (; j < n; j++) {
-            float v = swish ? dots[da + j] * s : ep.apply(dots[da + j], row, col + j, 0f);
-            y[ya + j] = ep.accumulate() ? y[ya + j] + v : v;
+            y[ya + j] = swish ? ep.finish(dots[da + j], row, y[ya + j])
+                    : ep.apply(dots[da + j], row, col + j, y[ya + j]);
         }
     }
 
     /** The epilogue of {@code m} (≤ 0: none; past L: L) columns of one accumulator, stored to {@code y[ya..]}. */
-    static void shallowStore(Ep ep, FloatVector v, float scale, float[] y, int ya, int ba, int m) {
+    static void shallowStore(Epilogue ep, FloatVector v, float scale, float[] y, int ya, int ba, int m) {
         if (m <= 0) {
             return;
         }
@@ -88,7 +89,7 @@ final class EpilogueStore {
      * transposed into y: {@code n} rows from {@code row}, {@code m} columns from {@code col}.
      */
     static void packedEpilogue(Gemm g, float[] tile, int row, int n, int col, int m) {
-        Ep ep = g.ep;
+        Epilogue ep = g.ep;
         int out = g.w.rows();
         float[] y = g.y;
         for (int j = 0; j < m; j++) {

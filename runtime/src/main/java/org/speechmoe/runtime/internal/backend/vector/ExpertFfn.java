@@ -3,6 +3,7 @@ package org.speechmoe.runtime.internal.backend.vector;
 import static org.speechmoe.runtime.internal.backend.vector.Gemm.PACK_MIN_ROWS;
 import static org.speechmoe.runtime.internal.backend.vector.RegisterTile.PR;
 
+import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.spi.ExpertLayer;
 
@@ -53,8 +54,8 @@ final class ExpertFfn {
             if (n <= 0) {
                 continue;
             }
-            Ep ep1 = new Ep(layer.b1(), e * hidden, layer.activation(), 1f, null, 0, false);
-            Ep ep2 = new Ep(layer.b2(), e * dim, Activation.NONE, layer.scale(), rowScale, from, false);
+            Epilogue ep1 = new Epilogue(layer.b1(), e * hidden, layer.activation(), 1f, null, 0, false);
+            Epilogue ep2 = new Epilogue(layer.b2(), e * dim, Activation.NONE, layer.scale(), rowScale, from, false);
             if (n >= PACK_MIN_ROWS) {
                 first[e] = new Gemm(gathered, from * dim, n, layer.w1(e), null, 0, ep1, loop.threads(), true);
                 first[e].panelOut = h;

@@ -68,7 +68,7 @@ final class Gemm {
     final Matrix w;
     final float[] y;
     final int yOffset;
-    final Ep ep;
+    final Epilogue ep;
     /** x packed into panels (outer products against weight rows). */
     final boolean packed;
     /** The weights packed into panels (x rows broadcast against them); excludes {@link #packed}. */
@@ -93,12 +93,12 @@ final class Gemm {
     float[] panelOut;
     int panelOutOffset;
 
-    Gemm(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Ep ep, int threads) {
+    Gemm(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Epilogue ep, int threads) {
         this(x, xOffset, rows, w, y, yOffset, ep, threads, false);
     }
 
     /** With {@code outerProduct}, x is packed (or given as panels) whatever the shape. */
-    Gemm(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Ep ep, int threads,
+    Gemm(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Epilogue ep, int threads,
          boolean outerProduct) {
         this.x = x;
         this.xOffset = xOffset;
@@ -150,7 +150,7 @@ final class Gemm {
         panelsOffset = at;
         rowScales = new float[Math.ceilDiv(rows, PR) * PR];
         for (int r = 0; r < rows; r++) {
-            rowScales[r] = ep.rowScale() == null ? ep.scale() : ep.scale() * ep.rowScale()[ep.rowScaleOffset() + r];
+            rowScales[r] = ep.scaleOf(r);
         }
     }
 
@@ -249,7 +249,7 @@ final class Gemm {
         if (rows <= 0 || w.rows() == 0) {
             return;
         }
-        Gemm g = new Gemm(x, xOffset, rows, w, y, yOffset, Ep.of(epilogue), loop.threads());
+        Gemm g = new Gemm(x, xOffset, rows, w, y, yOffset, epilogue, loop.threads());
         if (g.packed) {
             g.setPanels(panelBuffer(g.panelFloats()), 0);
             int panels = Math.ceilDiv(rows, PR);
@@ -313,10 +313,10 @@ final class Gemm {
         int in = g.w.cols();
         int out = g.w.rows();
         int nc = colTo - colFrom;
-        Ep ep = g.ep;
+        Epilogue ep = g.ep;
         for (int r = rowFrom; r < rowTo; r++) {
             int xa = g.xOffset + r * in;
-            float s = ep.rowScale() == null ? ep.scale() : ep.scale() * ep.rowScale()[ep.rowScaleOffset() + r];
+            float s = ep.scaleOf(r);
             for (int c = 0; c < nc; c += NR) {
                 int pa = c * in;
                 FloatVector a0 = FloatVector.zero(FS);
