@@ -6,8 +6,12 @@ import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * The heavy operations of the graph. {@link ScalarBackend} is their executable specification; faster backends are
- * tested against it. Activations are row-major float arrays (frames × features). Implementations are thread-safe
- * and keep no per-call state.
+ * tested against it. Activations are row-major float arrays (frames × features).
+ *
+ * <p>An instance serves one caller thread at a time and is not to be shared between concurrent callers: a backend
+ * may keep scratch between calls (the vector backend does, per thread of its own pool; those worker threads are its
+ * business). Each {@code Recognizer} gets its own from {@link Backends}, and is itself used by one thread at a time.
+ * Results never depend on what earlier calls left behind.
  */
 public interface Backend {
     String name();

@@ -4,7 +4,8 @@ import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * Plain loops in the order the math is written: the specification the other backends are tested against. Weights
- * are decoded one row at a time with {@link Matrix#decodeRow}, the scalar definition of every stored type.
+ * are decoded one row at a time with {@link Matrix#decodeRow}, the scalar definition of every stored type. It keeps
+ * nothing between calls, so unlike other backends one instance may serve any number of threads at once.
  */
 public final class ScalarBackend implements Backend {
     @Override

@@ -17,12 +17,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class Attention {
     private static final VectorSpecies<Float> FS = VectorMath.FS;
     private static final int L = FS.length();
-    /**
-     * Each thread's buffers, kept between calls: fresh per call they were a sizeable part of what a pass allocated
-     * (and zeroed). A thread runs one item at a time, and every item writes what it reads of them first (the zero
-     * padding included, as long as frames and d_k stay the same).
-     */
-    private static final ThreadLocal<AttentionScratch> ATTENTION_SCRATCH = new ThreadLocal<>();
 
     private Attention() {
     }
@@ -32,8 +26,8 @@ final class Attention {
      * keys and positions stacked as one panel matrix of {@code 2·d_k} rows), then {@code softmax · V} reading the
      * value rows in place; six queries at a time, heads and query ranges spread over the threads.
      */
-    static void attention(ParallelLoop loop, float[] q, float[] k, float[] v, float[] p, float[] biasU,
-                          float[] biasV, int frames, int heads, float[] out) {
+    static void attention(ParallelLoop loop, KernelScratch scratch, float[] q, float[] k, float[] v, float[] p,
+                          float[] biasU, float[] biasV, int frames, int heads, float[] out) {
         if (frames <= 0) {
             return;
         }
@@ -45,8 +39,8 @@ final class Attention {
         int finalChunks = Math.ceilDiv(groups, chunkGroups);
         long work = (long) frames * frames * d * 3;
         AttentionArgs a = new AttentionArgs(q, k, v, p, biasU, biasV, frames, d, dk, out);
-        loop.forEach(heads * finalChunks, work, () -> {
-            AttentionScratch s = attentionScratch(frames, dk);
+        loop.forEach(heads * finalChunks, work, slot -> {
+            Scratch s = scratch.attention(slot, frames, dk);
             return item -> {
                 int h = item / finalChunks;
                 int c = item % finalChunks;
@@ -59,26 +53,17 @@ final class Attention {
         });
     }
 
-    private static AttentionScratch attentionScratch(int frames, int dk) {
-        AttentionScratch s = ATTENTION_SCRATCH.get();
-        if (s == null || s.frames != frames || s.dk != dk) {
-            s = new AttentionScratch(frames, dk);
-            ATTENTION_SCRATCH.set(s);
-        }
-        s.head = -1;
-        return s;
-    }
-
     private record AttentionArgs(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV,
                                  int frames, int d, int dk, float[] out) {
     }
 
     /**
-     * One thread's buffers; {@code keys} holds head {@code head}'s k and p transposed: {@code [2·d_k][frames]}; when
-     * d_k is not a multiple of 2L, {@code values} holds its v rows padded to {@code valueStride} columns with zeros,
-     * so that the last columns are a whole tile too.
+     * One slot's buffers, kept between calls ({@link KernelScratch}); {@code keys} holds head {@code head}'s k and p
+     * transposed: {@code [2·d_k][frames]}; when d_k is not a multiple of 2L, {@code values} holds its v rows padded
+     * to {@code valueStride} columns with zeros, so that the last columns are a whole tile too. Every item writes
+     * what it reads of them first, the zero padding included as long as frames and d_k stay the same.
      */
-    private static final class AttentionScratch {
+    static final class Scratch {
         final int frames;
         final int dk;
         final int stride;
@@ -91,7 +76,7 @@ final class Attention {
         final float[] sums = new float[MR];
         int head = -1;
 
-        AttentionScratch(int frames, int dk) {
+        Scratch(int frames, int dk) {
             this.frames = frames;
             this.dk = dk;
             stride = roundUp(frames, PR);
@@ -120,7 +105,7 @@ final class Attention {
     }
 
     /** Queries {@code [from, to)} of head h, six at a time (a short last group repeats its last query). */
-    private static void attentionHead(AttentionArgs a, AttentionScratch s, int h, int from, int to) {
+    private static void attentionHead(AttentionArgs a, Scratch s, int h, int from, int to) {
         int d = a.d;
         int dk = a.dk;
         int dk2 = 2 * dk;

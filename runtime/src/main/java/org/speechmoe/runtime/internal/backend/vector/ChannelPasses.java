@@ -34,7 +34,7 @@ final class ChannelPasses {
         int chunk = Math.max(1, Math.ceilDiv(frames, 4 * loop.threads()));
         int items = Math.ceilDiv(frames, chunk);
         long work = (long) frames * channels * kernelSize;
-        loop.forEach(items, work, () -> item -> {
+        loop.forEach(items, work, slot -> item -> {
             int from = item * chunk;
             int to = Math.min(frames, from + chunk);
             int bound = FS.loopBound(channels);

@@ -14,12 +14,6 @@ import org.speechmoe.runtime.spi.ExpertLayer;
  * activations directly as the x panels of its second, so neither weights nor hidden rows are repacked.
  */
 final class ExpertFfn {
-    /**
-     * The calling thread's buffer for an expert layer's hidden activations (panels or rows), kept between calls like
-     * {@link Gemm}'s panels: a layer of L (32 experts, 748 frames) would otherwise allocate and zero 8 MB per call.
-     */
-    private static final ThreadLocal<float[]> HIDDEN = ThreadLocal.withInitial(() -> new float[0]);
-
     private ExpertFfn() {
     }
 
@@ -27,8 +21,8 @@ final class ExpertFfn {
      * All experts of a layer in two parallel phases (first matrices, then second), so that many small experts share
      * the threads instead of forking once per expert; the bias and gate slices are read in place.
      */
-    static void expertFfn(ParallelLoop loop, ExpertLayer layer, float[] gathered, int[] offsets, float[] rowScale,
-                          float[] out) {
+    static void expertFfn(ParallelLoop loop, KernelScratch scratch, ExpertLayer layer, float[] gathered,
+                          int[] offsets, float[] rowScale, float[] out) {
         int experts = layer.experts();
         int dim = layer.dim();
         int hidden = layer.hidden();
@@ -44,7 +38,7 @@ final class ExpertFfn {
             int n = offsets[e + 1] - offsets[e];
             hiddenFloats += n >= PACK_MIN_ROWS ? Math.ceilDiv(n, PR) * PR * hidden : Math.max(n, 0) * hidden;
         }
-        float[] h = Gemm.buffer(HIDDEN, hiddenFloats);
+        float[] h = scratch.hidden(hiddenFloats);
         int at = 0;
         Gemm[] first = new Gemm[experts];
         Gemm[] second = new Gemm[experts];
@@ -69,7 +63,7 @@ final class ExpertFfn {
                 at += n * hidden;
             }
         }
-        Gemm.runAll(loop, first);
-        Gemm.runAll(loop, second);
+        Gemm.runAll(loop, scratch, first);
+        Gemm.runAll(loop, scratch, second);
     }
 }

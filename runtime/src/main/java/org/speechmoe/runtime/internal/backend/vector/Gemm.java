@@ -54,13 +54,6 @@ final class Gemm {
     private static final int BLOCK_BYTES = 64 * 1024;
     /** k-block of the x transposition: PACK_K · PR floats of panel stay in L1. */
     private static final int PACK_K = 64;
-    /**
-     * The calling thread's panel buffer, kept between calls: x is packed into it before a parallel loop and only read
-     * during it, and a thread runs one backend call at a time.
-     */
-    private static final ThreadLocal<float[]> PANELS = ThreadLocal.withInitial(() -> new float[0]);
-    /** Each thread's scratch for multiplies, kept between calls (see {@link GemmScratch}). */
-    private static final ThreadLocal<GemmScratch> GEMM_SCRATCH = ThreadLocal.withInitial(GemmScratch::new);
 
     final float[] x;
     final int xOffset;
@@ -230,37 +223,24 @@ final class Gemm {
         return rows >= WEIGHT_PANEL_MIN_ROWS && (out >= 1024 || rows >= Math.max(96, Math.min(in / 4, 256)));
     }
 
-    private static float[] panelBuffer(int floats) {
-        return buffer(PANELS, floats);
-    }
-
-    static float[] buffer(ThreadLocal<float[]> local, int floats) {
-        float[] buffer = local.get();
-        if (buffer.length < floats) {
-            buffer = new float[floats];
-            local.set(buffer);
-        }
-        return buffer;
-    }
-
     /** {@link org.speechmoe.runtime.internal.backend.Backend#matmul} on {@code loop}. */
-    static void multiply(ParallelLoop loop, float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset,
-                         Epilogue epilogue) {
+    static void multiply(ParallelLoop loop, KernelScratch scratch, float[] x, int xOffset, int rows, Matrix w,
+                         float[] y, int yOffset, Epilogue epilogue) {
         if (rows <= 0 || w.rows() == 0) {
             return;
         }
         Gemm g = new Gemm(x, xOffset, rows, w, y, yOffset, epilogue, loop.threads());
         if (g.packed) {
-            g.setPanels(panelBuffer(g.panelFloats()), 0);
+            g.setPanels(scratch.panels(g.panelFloats()), 0);
             int panels = Math.ceilDiv(rows, PR);
             int group = Math.max(1, Math.ceilDiv(panels, 4 * loop.threads()));
             // packing is worth splitting only when the multiply itself is
-            loop.forEach(Math.ceilDiv(panels, group), g.work(), () -> item -> g.pack(item * group,
+            loop.forEach(Math.ceilDiv(panels, group), g.work(), slot -> item -> g.pack(item * group,
                     Math.min(panels, (item + 1) * group)));
         }
-        loop.forEach(g.items(), g.work(), () -> {
-            GemmScratch scratch = GEMM_SCRATCH.get();
-            return item -> g.run(item, scratch);
+        loop.forEach(g.items(), g.work(), slot -> {
+            GemmScratch s = scratch.gemm(slot);
+            return item -> g.run(item, s);
         });
     }
 
@@ -374,7 +354,7 @@ final class Gemm {
     }
 
     /** The items of several independent multiplies in one parallel loop. */
-    static void runAll(ParallelLoop loop, Gemm[] gemms) {
+    static void runAll(ParallelLoop loop, KernelScratch scratch, Gemm[] gemms) {
         int count = 0;
         long work = 0;
         int floats = 0;
@@ -383,7 +363,7 @@ final class Gemm {
                 floats += g.panelFloats();
             }
         }
-        float[] buffer = panelBuffer(floats);
+        float[] buffer = scratch.panels(floats);
         floats = 0;
         for (Gemm g : gemms) {
             if (g != null) {
@@ -405,9 +385,9 @@ final class Gemm {
                 }
             }
         }
-        loop.forEach(count, work, () -> {
-            GemmScratch scratch = GEMM_SCRATCH.get();
-            return item -> gemms[gemmOf[item]].run(itemOf[item], scratch);
+        loop.forEach(count, work, slot -> {
+            GemmScratch s = scratch.gemm(slot);
+            return item -> gemms[gemmOf[item]].run(itemOf[item], s);
         });
     }
 }

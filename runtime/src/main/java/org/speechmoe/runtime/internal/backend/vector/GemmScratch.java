@@ -1,6 +1,9 @@
 package org.speechmoe.runtime.internal.backend.vector;
 
-/** One thread's scratch for matrix multiplies: a decoded weight block and the dot products of one x tile. */
+/**
+ * One slot's scratch for matrix multiplies ({@link KernelScratch}): a decoded weight block, its panels, and the dot
+ * products of one tile.
+ */
 final class GemmScratch {
     private static final int L = VectorMath.FS.length();
     private float[] block = new float[0];

@@ -5,13 +5,18 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import org.speechmoe.runtime.internal.backend.Backend.RowRange;
 
 /**
  * The parallel loop every vector kernel runs its items on: the calling thread plus up to {@code threads - 1} tasks
  * of a {@link ForkJoinPool}, taking items from a shared counter. Problems under a threshold of work stay on the
  * calling thread, where forking would cost more than it saves.
+ *
+ * <p>Each participant of a loop gets a slot in {@code [0, threads)}: 0 for the calling thread, one of the others for
+ * each task, no two at the same time. Kernels index their scratch by slot ({@link KernelScratch}), so that scratch
+ * belongs to the backend instance rather than to whichever pool thread runs a task. A loop serves one caller at a
+ * time: two concurrent callers would hand out the same slots.
  */
 final class ParallelLoop {
     /** Multiply-adds below which an operation stays on the calling thread. */
@@ -60,14 +65,14 @@ final class ParallelLoop {
     }
 
     /**
-     * Runs {@code body(i)} for {@code i < items}: each participating thread builds its own body (its scratch) with
-     * {@code perThread} and takes items from a shared counter.
+     * Runs {@code body(i)} for {@code i < items}: each participant builds its body (bound to its scratch) with
+     * {@code perSlot.apply(slot)} and takes items from a shared counter.
      */
-    void forEach(int items, long work, Supplier<IntConsumer> perThread) {
+    void forEach(int items, long work, IntFunction<IntConsumer> perSlot) {
         int workers = (int) Math.min(work >= parallelMinWork ? threads : 1, items);
         if (workers <= 1) {
             if (items > 0) {
-                IntConsumer body = perThread.get();
+                IntConsumer body = perSlot.apply(0);
                 for (int i = 0; i < items; i++) {
                     body.accept(i);
                 }
@@ -75,22 +80,14 @@ final class ParallelLoop {
             return;
         }
         AtomicInteger next = new AtomicInteger();
-        Runnable drain = () -> {
-            IntConsumer body = null;
-            for (int i; (i = next.getAndIncrement()) < items; ) {
-                if (body == null) {
-                    body = perThread.get();
-                }
-                body.accept(i);
-            }
-        };
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[workers - 1];
         for (int k = 0; k < tasks.length; k++) {
-            tasks[k] = pool.submit(drain);
+            int slot = k + 1;
+            tasks[k] = pool.submit(() -> drain(next, items, perSlot, slot));
         }
         Throwable failure = null;
         try {
-            drain.run();
+            drain(next, items, perSlot, 0);
         } catch (Throwable t) {
             failure = t;
         }
@@ -114,13 +111,24 @@ final class ParallelLoop {
         }
     }
 
+    /** Takes items from {@code next} until none are left; builds the body on the first, if any. */
+    private static void drain(AtomicInteger next, int items, IntFunction<IntConsumer> perSlot, int slot) {
+        IntConsumer body = null;
+        for (int i; (i = next.getAndIncrement()) < items; ) {
+            if (body == null) {
+                body = perSlot.apply(slot);
+            }
+            body.accept(i);
+        }
+    }
+
     /** Runs {@code body(from, to)} over row ranges; {@code costPerRow} weighs the split against its overhead. */
     void forRows(int rows, long costPerRow, RowRange body) {
         if (rows <= 0) {
             return;
         }
         int chunk = Math.max(1, Math.ceilDiv(rows, 4 * threads));
-        forEach(Math.ceilDiv(rows, chunk), costPerRow * rows, () -> item -> body.run(item * chunk,
+        forEach(Math.ceilDiv(rows, chunk), costPerRow * rows, slot -> item -> body.run(item * chunk,
                 Math.min(rows, (item + 1) * chunk)));
     }
 }

@@ -32,6 +32,11 @@ import org.speechmoe.runtime.spi.Matrix;
  *
  * <p>Results equal {@link ScalarBackend}'s up to summation order (dot products are summed lane-wise) and, for
  * {@link Activation#SWISH} and the attention softmax, a float {@code exp} instead of a double one.
+ *
+ * <p>An instance keeps its scratch between calls ({@link KernelScratch}, one slot per thread of its loop), so it
+ * serves one caller thread at a time and must not be shared between concurrent callers: make one per recognizer
+ * (as {@link Backends#best} callers do). The threads of its pool are its own business; the pool itself may be
+ * shared with other instances.
  */
 public final class VectorBackend implements Backend {
     private static final VectorSpecies<Float> FS = VectorMath.FS;
@@ -46,6 +51,7 @@ public final class VectorBackend implements Backend {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     private final ParallelLoop loop;
+    private final KernelScratch scratch;
 
     /** A backend using {@code threads} threads: the caller plus {@code threads - 1} workers of a shared daemon pool. */
     public VectorBackend(int threads) {
@@ -63,6 +69,7 @@ public final class VectorBackend implements Backend {
     /** With another threshold for going parallel: tests use 0 to split even tiny problems. */
     VectorBackend(int threads, ForkJoinPool pool, long parallelMinWork) {
         this.loop = new ParallelLoop(threads, pool, parallelMinWork);
+        this.scratch = new KernelScratch(threads);
     }
 
     /** The float vector length this backend runs with (8 with AVX2, 16 with AVX-512). */
@@ -84,7 +91,7 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void matmul(float[] x, int xOffset, int rows, Matrix w, float[] y, int yOffset, Epilogue epilogue) {
-        Gemm.multiply(loop, x, xOffset, rows, w, y, yOffset, epilogue);
+        Gemm.multiply(loop, scratch, x, xOffset, rows, w, y, yOffset, epilogue);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -182,7 +189,7 @@ public final class VectorBackend implements Backend {
     @Override
     public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
                           int heads, float[] out) {
-        Attention.attention(loop, q, k, v, p, biasU, biasV, frames, heads, out);
+        Attention.attention(loop, scratch, q, k, v, p, biasU, biasV, frames, heads, out);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -229,6 +236,6 @@ public final class VectorBackend implements Backend {
 
     @Override
     public void expertFfn(ExpertLayer layer, float[] gathered, int[] offsets, float[] rowScale, float[] out) {
-        ExpertFfn.expertFfn(loop, layer, gathered, offsets, rowScale, out);
+        ExpertFfn.expertFfn(loop, scratch, layer, gathered, offsets, rowScale, out);
     }
 }

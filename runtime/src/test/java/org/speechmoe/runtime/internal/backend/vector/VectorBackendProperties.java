@@ -8,9 +8,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -438,6 +445,85 @@ class VectorBackendProperties {
         float[] out = {};
         vector(2).expertFfn(layer, new float[0], new int[] {0, 0, 0, 0}, new float[0], out);
         assertEquals(0, out.length);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // scratch per instance
+
+    /**
+     * Two backends on one pool, called at the same time from two threads: each keeps its scratch per slot of its own
+     * loop, so neither disturbs the other, and every result equals that of the same kind of backend called alone.
+     */
+    @Example
+    void backendsSharingAPoolRunConcurrentlyWithTheirOwnScratch() throws Exception {
+        Random random = new Random(11);
+        Matrix wide = matrix(DType.Q8, 1100, 96, randoms(random, 1100 * 96, 1f), true);
+        Matrix deep = matrix(DType.F16, 130, 300, randoms(random, 130 * 300, 1f), false);
+        float[] x = randoms(random, 200 * 300, 2f);
+        ExpertLayer layer = new ExpertLayer(3, 40, 50, matrix(DType.BF16, 150, 40, randoms(random, 6000, 1f), true),
+                randoms(random, 150, 1f), matrix(DType.F32, 120, 50, randoms(random, 6000, 1f), false),
+                randoms(random, 120, 1f), Activation.SWISH, 0.5f);
+        int[] offsets = {0, 30, 31, 70};
+        float[] gates = randoms(random, 70, 1f);
+        float[][] attention = new float[6][];
+        for (int i = 0; i < 6; i++) {
+            attention[i] = randoms(random, i < 4 ? 203 * 256 : 256, 1f);
+        }
+        List<Function<Backend, float[]>> operations = List.of(
+                b -> {
+                    float[] y = new float[200 * 1100];
+                    b.matmul(x, 0, 200, wide, y, 0, Epilogue.store(null, Activation.RELU));
+                    return y;
+                },
+                b -> {
+                    float[] y = new float[20 * 130];
+                    b.matmul(x, 5, 20, deep, y, 0, Epilogue.store(attention[4], Activation.SWISH));
+                    return y;
+                },
+                b -> {
+                    float[] y = new float[70 * 40];
+                    b.expertFfn(layer, x, offsets, gates, y);
+                    return y;
+                },
+                b -> {
+                    float[] out = new float[203 * 256];
+                    b.attention(attention[0], attention[1], attention[2], attention[3], attention[4], attention[5],
+                            203, 4, out);
+                    return out;
+                },
+                b -> {
+                    float[] out = new float[37 * 256];
+                    b.attention(attention[0], attention[1], attention[2], attention[3], attention[4], attention[5],
+                            37, 8, out);
+                    return out;
+                });
+        Backend alone = vector(3);
+        List<float[]> expected = new ArrayList<>();
+        for (Function<Backend, float[]> operation : operations) {
+            expected.add(operation.apply(alone));
+        }
+        CyclicBarrier start = new CyclicBarrier(2);
+        try (ExecutorService callers = Executors.newFixedThreadPool(2)) {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                int first = c;
+                Backend backend = vector(3);
+                runs.add(callers.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 10; round++) {
+                        for (int i = 0; i < operations.size(); i++) {
+                            int op = (first + round + i) % operations.size();
+                            assertArrayEquals(expected.get(op), operations.get(op).apply(backend),
+                                    "operation " + op + " in round " + round);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        }
     }
 
     private static float[] decodeAll(Matrix m) {
