@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * head on the {@link RegisterTile}: queries against transposed keys, then scores against values.
  */
 final class Attention {
-    private static final VectorSpecies<Float> FS = VectorMath.FS;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final int L = FS.length();
 
     private Attention() {

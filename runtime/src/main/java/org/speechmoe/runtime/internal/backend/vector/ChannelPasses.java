@@ -12,7 +12,7 @@ import org.speechmoe.runtime.spi.Activation;
  * float where the specification sums in double, or use {@link VectorMath#exp}.
  */
 final class ChannelPasses {
-    private static final VectorSpecies<Float> FS = VectorMath.FS;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final int L = FS.length();
 
     private ChannelPasses() {

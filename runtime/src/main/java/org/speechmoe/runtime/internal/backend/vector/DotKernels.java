@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * panels: summed lane-wise over the depth, each reduced once ({@link VectorMath#sum}) at the end of its tile.
  */
 final class DotKernels {
-    private static final VectorSpecies<Float> FS = VectorMath.FS;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final int L = FS.length();
 
     private DotKernels() {

@@ -14,7 +14,7 @@ import org.speechmoe.runtime.spi.Activation;
  * products, an accumulator register, or a tile column of the outer product (stored transposed).
  */
 final class EpilogueStore {
-    private static final VectorSpecies<Float> FS = VectorMath.FS;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final int L = FS.length();
 
     private EpilogueStore() {

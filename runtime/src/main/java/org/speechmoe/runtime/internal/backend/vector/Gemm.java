@@ -31,7 +31,7 @@ import org.speechmoe.runtime.spi.Matrix;
  * accumulation.
  */
 final class Gemm {
-    private static final VectorSpecies<Float> FS = VectorMath.FS;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final int L = FS.length();
     /** Dot-product tile: x rows × weight rows. */
     private static final int TR = 4;

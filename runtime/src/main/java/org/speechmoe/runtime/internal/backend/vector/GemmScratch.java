@@ -5,7 +5,7 @@ package org.speechmoe.runtime.internal.backend.vector;
  * products of one tile.
  */
 final class GemmScratch {
-    private static final int L = VectorMath.FS.length();
+    private static final int L = VectorWidth.FLOATS.length();
     private float[] block = new float[0];
     private float[] dots = new float[0];
     private float[] weightPanels = new float[0];

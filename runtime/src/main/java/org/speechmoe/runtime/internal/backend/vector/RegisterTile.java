@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (row and outer-product kernels) and attention (scores, then values) all feed it.
  */
 final class RegisterTile {
-    private static final VectorSpecies<Float> FS = VectorMath.FS;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final int L = FS.length();
     /** Columns of a tile: two vectors. */
     static final int PR = 2 * L;

@@ -17,6 +17,7 @@ import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.internal.backend.ScalarBackend;
 import org.speechmoe.runtime.spi.Activation;
+import org.speechmoe.runtime.spi.BackendUnavailableException;
 import org.speechmoe.runtime.spi.ExpertLayer;
 import org.speechmoe.runtime.spi.Matrix;
 
@@ -39,7 +40,7 @@ import org.speechmoe.runtime.spi.Matrix;
  * shared with other instances.
  */
 public final class VectorBackend implements Backend {
-    private static final VectorSpecies<Float> FS = VectorMath.FS;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final int L = FS.length();
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
     /** L shorts and L bytes: the raw f16/bf16 and q8 weights of one float vector. */
@@ -53,7 +54,11 @@ public final class VectorBackend implements Backend {
     private final ParallelLoop loop;
     private final KernelScratch scratch;
 
-    /** A backend using {@code threads} threads: the caller plus {@code threads - 1} workers of a shared daemon pool. */
+    /**
+     * A backend using {@code threads} threads: the caller plus {@code threads - 1} workers of a shared daemon pool.
+     *
+     * @throws BackendUnavailableException when {@code -Dspeechmoe.vectorBits} names no width this machine has
+     */
     public VectorBackend(int threads) {
         this(threads, threads > 1 ? ParallelLoop.sharedPool(threads - 1) : null);
     }
@@ -68,11 +73,15 @@ public final class VectorBackend implements Backend {
 
     /** With another threshold for going parallel: tests use 0 to split even tiny problems. */
     VectorBackend(int threads, ForkJoinPool pool, long parallelMinWork) {
+        VectorWidth.check();
         this.loop = new ParallelLoop(threads, pool, parallelMinWork);
         this.scratch = new KernelScratch(threads);
     }
 
-    /** The float vector length this backend runs with (8 with AVX2, 16 with AVX-512). */
+    /**
+     * The float vector length this backend runs with: the machine's (8 with AVX2, 16 with AVX-512) unless
+     * {@code -Dspeechmoe.vectorBits} chose another ({@link VectorWidth}).
+     */
     public static int vectorLength() {
         return L;
     }

@@ -14,7 +14,7 @@ import org.speechmoe.runtime.spi.Activation;
  * IEEE-exact lane arithmetic in a fixed order.
  */
 final class VectorMath {
-    static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;

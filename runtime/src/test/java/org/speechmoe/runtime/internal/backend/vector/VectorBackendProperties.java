@@ -27,6 +27,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.speechmoe.format.DType;
 import org.speechmoe.format.TensorCodec;
@@ -46,6 +47,7 @@ import org.speechmoe.runtime.spi.Matrix;
  * ({@code 1e-6 · (|expected| + |previous|)}). The weights the bound uses are the decoded ones: decoding itself must be
  * exact, which the decode examples check bit for bit.
  */
+@AddLifecycleHook(SkipAtUnsupportedWidth.class)
 class VectorBackendProperties {
     private static final double RELATIVE = 1e-5;
     private static final ForkJoinPool POOL = new ForkJoinPool(3);
