@@ -27,13 +27,17 @@ public interface Backend {
     }
 
     /**
-     * Relative-position self-attention as 3m-asr computes it (no relative shift): for head h and query t,
-     * {@code score[s] = ((q_t + u_h)·k_s + (q_t + v_h)·p_s) / sqrt(d_k)}, softmax over s, and
-     * {@code out_t = Σ_s softmax[s] · v_s}. All of q, k, v, p and out are {@code frames × (heads·d_k)}; head h
-     * owns columns {@code [h·d_k, (h+1)·d_k)}; {@code biasU}, {@code biasV} are {@code heads × d_k}.
+     * Relative-position self-attention as 3m-asr computes it (no relative shift): for head h, query t and key s,
+     * {@code score[s] = ((q_t + u_h)·k_s + (q_t + v_h)·p_s) / sqrt(d_k)}, softmax over the keys, and
+     * {@code out_t = Σ_s softmax[s] · v_s}. The {@code keys} frames are a cached prefix followed by the new frames,
+     * and the {@code queries} (at most {@code keys}, at least one key) are the last {@code queries} of them: q and out
+     * are {@code queries × (heads·d_k)}, k, v and p are {@code keys × (heads·d_k)}. Row s of p is the position term of
+     * key s, which depends on the key's position alone; so with {@code queries == keys} this is attention over the
+     * whole sequence, and a query's output does not depend on which other queries are computed with it. Head h owns
+     * columns {@code [h·d_k, (h+1)·d_k)}; {@code biasU}, {@code biasV} are {@code heads × d_k}.
      */
-    void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames, int heads,
-                   float[] out);
+    void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries, int keys,
+                   int heads, float[] out);
 
     /**
      * Depthwise convolution over time with zero padding {@code (K-1)/2} on both sides: {@code out[t, c] = bias[c] +

@@ -30,9 +30,9 @@ public final class OffloadedBackend implements Backend {
     }
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
-                          int heads, float[] out) {
-        cpu.attention(q, k, v, p, biasU, biasV, frames, heads, out);
+    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries,
+                          int keys, int heads, float[] out) {
+        cpu.attention(q, k, v, p, biasU, biasV, queries, keys, heads, out);
     }
 
     @Override

@@ -33,16 +33,16 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
-                          int heads, float[] out) {
+    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries,
+                          int keys, int heads, float[] out) {
         int d = biasU.length;
         int dk = d / heads;
         float norm = (float) (1.0 / Math.sqrt(dk));
-        float[] scores = new float[frames];
+        float[] scores = new float[keys];
         for (int h = 0; h < heads; h++) {
             int col = h * dk;
-            for (int t = 0; t < frames; t++) {
-                for (int s = 0; s < frames; s++) {
+            for (int t = 0; t < queries; t++) {
+                for (int s = 0; s < keys; s++) {
                     float content = 0f;
                     float position = 0f;
                     for (int j = 0; j < dk; j++) {
@@ -52,10 +52,10 @@ public final class ScalarBackend implements Backend {
                     }
                     scores[s] = (content + position) * norm;
                 }
-                float sum = Softmax.exponentiate(scores, 0, frames);
+                float sum = Softmax.exponentiate(scores, 0, keys);
                 for (int j = 0; j < dk; j++) {
                     float acc = 0f;
-                    for (int s = 0; s < frames; s++) {
+                    for (int s = 0; s < keys; s++) {
                         acc += scores[s] * v[s * d + col + j];
                     }
                     out[t * d + col + j] = acc / sum;

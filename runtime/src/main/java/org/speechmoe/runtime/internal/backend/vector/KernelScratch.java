@@ -28,7 +28,7 @@ final class KernelScratch {
     /** Slot {@code slot}'s attention buffers for {@code keys} keys of {@code dk} columns, with no head loaded. */
     Attention.Scratch attention(int slot, int keys, int dk) {
         Attention.Scratch s = attention[slot];
-        if (s == null || s.frames != keys || s.dk != dk) {
+        if (s == null || s.keys != keys || s.dk != dk) {
             s = new Attention.Scratch(keys, dk);
             attention[slot] = s;
         }

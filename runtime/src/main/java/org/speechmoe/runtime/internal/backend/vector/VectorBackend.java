@@ -196,9 +196,9 @@ public final class VectorBackend implements Backend {
     // attention
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
-                          int heads, float[] out) {
-        Attention.attention(loop, scratch, q, k, v, p, biasU, biasV, frames, heads, out);
+    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries,
+                          int keys, int heads, float[] out) {
+        Attention.attention(loop, scratch, q, k, v, p, biasU, biasV, queries, keys, heads, out);
     }
 
     // ---------------------------------------------------------------------------------------------------------
