@@ -24,23 +24,17 @@ final class GemmScratch {
     }
 
     float[] weightPanels(int n) {
-        if (weightPanels.length < n) {
-            weightPanels = new float[n];
-        }
+        weightPanels = KernelScratch.atLeast(weightPanels, n);
         return weightPanels;
     }
 
     float[] block(int n) {
-        if (block.length < n) {
-            block = new float[n];
-        }
+        block = KernelScratch.atLeast(block, n);
         return block;
     }
 
     float[] dots(int n) {
-        if (dots.length < n) {
-            dots = new float[n];
-        }
+        dots = KernelScratch.atLeast(dots, n);
         return dots;
     }
 }

@@ -38,9 +38,7 @@ final class KernelScratch {
 
     /** At least {@code floats} floats for x packed into panels. */
     float[] panels(int floats) {
-        if (panels.length < floats) {
-            panels = new float[floats];
-        }
+        panels = atLeast(panels, floats);
         return panels;
     }
 
@@ -49,9 +47,12 @@ final class KernelScratch {
      * otherwise allocate and zero megabytes per call.
      */
     float[] hidden(int floats) {
-        if (hidden.length < floats) {
-            hidden = new float[floats];
-        }
+        hidden = atLeast(hidden, floats);
         return hidden;
+    }
+
+    /** {@code buffer}, or a new one when it holds fewer than {@code floats}: scratch grows, never shrinks. */
+    static float[] atLeast(float[] buffer, int floats) {
+        return buffer.length >= floats ? buffer : new float[floats];
     }
 }

@@ -35,9 +35,8 @@ import org.speechmoe.runtime.spi.Matrix;
  * {@link Activation#SWISH} and the attention softmax, a float {@code exp} instead of a double one.
  *
  * <p>An instance keeps its scratch between calls ({@link KernelScratch}, one slot per thread of its loop), so it
- * serves one caller thread at a time and must not be shared between concurrent callers: make one per recognizer
- * (as {@link Backends#best} callers do). The threads of its pool are its own business; the pool itself may be
- * shared with other instances.
+ * serves one caller thread at a time and must not be shared between concurrent callers: each {@code Recognizer}
+ * makes its own. The threads of its pool are its own business; the pool itself may be shared with other instances.
  */
 public final class VectorBackend implements Backend {
     private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
@@ -66,6 +65,8 @@ public final class VectorBackend implements Backend {
     /**
      * A backend splitting each operation into at most {@code threads} parts, run by the calling thread and
      * {@code pool} (which the caller owns; null when {@code threads == 1}).
+     *
+     * @throws BackendUnavailableException when {@code -Dspeechmoe.vectorBits} names no width this machine has
      */
     public VectorBackend(int threads, ForkJoinPool pool) {
         this(threads, pool, ParallelLoop.PARALLEL_MIN_WORK);

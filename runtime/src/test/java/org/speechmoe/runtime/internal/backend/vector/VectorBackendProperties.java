@@ -31,6 +31,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.speechmoe.format.DType;
 import org.speechmoe.format.TensorCodec;
+import org.speechmoe.runtime.internal.backend.AttentionInputs;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.internal.backend.ScalarBackend;
@@ -270,41 +271,23 @@ class VectorBackendProperties {
                                                       @ForAll @IntRange(min = 1, max = 3) int threads) {
         Random random = new Random(seed);
         int queries = 1 + random.nextInt(frames);
-        int d = heads * dk;
-        float[] q = randoms(random, frames * d, 2f);
-        float[] k = randoms(random, frames * d, 2f);
-        float[] v = randoms(random, frames * d, 1f);
-        float[] p = randoms(random, frames * d, 1f);
-        float[] u = randoms(random, d, 0.5f);
-        float[] bv = randoms(random, d, 0.5f);
-        float[] full = new float[frames * d];
-        vector(threads).attention(q, k, v, p, u, bv, frames, frames, heads, full);
-        float[] last = new float[queries * d];
-        vector(threads).attention(Arrays.copyOfRange(q, (frames - queries) * d, frames * d), k, v, p, u, bv, queries,
-                frames, heads, last);
-        assertArrayEquals(Arrays.copyOfRange(full, (frames - queries) * d, frames * d), last,
-                queries + " of " + frames + " frames");
+        AttentionInputs all = AttentionInputs.random(random, frames, frames, heads, dk);
+        float[] full = all.attend(vector(threads));
+        assertArrayEquals(Arrays.copyOfRange(full, (frames - queries) * all.d(), frames * all.d()),
+                all.lastQueries(queries).attend(vector(threads)), queries + " of " + frames + " frames");
     }
 
     private static void checkAttention(long seed, int queries, int keys, int heads, int dk, Backend backend) {
-        Random random = new Random(seed);
-        int d = heads * dk;
-        float[] q = randoms(random, queries * d, 2f);
-        float[] k = randoms(random, keys * d, 2f);
-        float[] v = randoms(random, keys * d, 1f);
-        float[] p = randoms(random, keys * d, 1f);
-        float[] u = randoms(random, d, 0.5f);
-        float[] bv = randoms(random, d, 0.5f);
-        float[] expected = new float[queries * d];
-        float[] actual = new float[queries * d];
-        new ScalarBackend().attention(q, k, v, p, u, bv, queries, keys, heads, expected);
-        backend.attention(q, k, v, p, u, bv, queries, keys, heads, actual);
+        AttentionInputs in = AttentionInputs.random(new Random(seed), queries, keys, heads, dk);
+        int d = in.d();
+        float[] expected = in.attend(new ScalarBackend());
+        float[] actual = in.attend(backend);
         // out is a convex combination of v's column: the softmax weights may differ by a relative 1e-5·|score|
         for (int i = 0; i < expected.length; i++) {
             int col = i % d;
             float maxV = 0f;
             for (int s = 0; s < keys; s++) {
-                maxV = Math.max(maxV, Math.abs(v[s * d + col]));
+                maxV = Math.max(maxV, Math.abs(in.v()[s * d + col]));
             }
             double tolerance = 1e-4 * maxV * Math.max(1, Math.sqrt(dk)) + 1e-7;
             if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
@@ -507,10 +490,9 @@ class VectorBackendProperties {
                 randoms(random, 120, 1f), Activation.SWISH, 0.5f);
         int[] offsets = {0, 30, 31, 70};
         float[] gates = randoms(random, 70, 1f);
-        float[][] attention = new float[6][];
-        for (int i = 0; i < 6; i++) {
-            attention[i] = randoms(random, i < 4 ? 120 * 256 : 256, 1f);
-        }
+        float[] bias = randoms(random, 130, 1f);
+        AttentionInputs fourHeads = AttentionInputs.random(random, 120, 120, 4, 64);
+        AttentionInputs eightHeads = AttentionInputs.random(random, 37, 37, 8, 32);
         List<Function<Backend, float[]>> operations = List.of(
                 b -> {
                     float[] y = new float[100 * 600];
@@ -519,7 +501,7 @@ class VectorBackendProperties {
                 },
                 b -> {
                     float[] y = new float[20 * 130];
-                    b.matmul(x, 5, 20, deep, y, 0, Epilogue.store(attention[4], Activation.SWISH));
+                    b.matmul(x, 5, 20, deep, y, 0, Epilogue.store(bias, Activation.SWISH));
                     return y;
                 },
                 b -> {
@@ -527,18 +509,8 @@ class VectorBackendProperties {
                     b.expertFfn(layer, x, offsets, gates, y);
                     return y;
                 },
-                b -> {
-                    float[] out = new float[120 * 256];
-                    b.attention(attention[0], attention[1], attention[2], attention[3], attention[4], attention[5],
-                            120, 120, 4, out);
-                    return out;
-                },
-                b -> {
-                    float[] out = new float[37 * 256];
-                    b.attention(attention[0], attention[1], attention[2], attention[3], attention[4], attention[5],
-                            37, 37, 8, out);
-                    return out;
-                });
+                fourHeads::attend,
+                eightHeads::attend);
         Backend alone = vector(3);
         List<float[]> expected = new ArrayList<>();
         for (Function<Backend, float[]> operation : operations) {
