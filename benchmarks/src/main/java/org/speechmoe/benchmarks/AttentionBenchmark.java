@@ -48,7 +48,7 @@ public class AttentionBenchmark extends KernelBenchmark {
 
     @Benchmark
     public float[] attention() {
-        kernels.attention(q, k, v, p, biasU, biasV, frames, heads, out);
+        kernels.attention(q, k, v, p, biasU, biasV, frames, frames, heads, out);
         return out;
     }
 }

@@ -61,13 +61,13 @@ final class ProfilingBackend implements Backend {
     }
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
-                          int heads, float[] out) {
+    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries,
+                          int keys, int heads, float[] out) {
         long t0 = System.nanoTime();
-        inner.attention(q, k, v, p, biasU, biasV, frames, heads, out);
-        int dk = q.length / frames / heads;
-        add("attention h" + heads + " dk" + dk, System.nanoTime() - t0, 3.0 * heads * frames * (double) frames * dk,
-                frames);
+        inner.attention(q, k, v, p, biasU, biasV, queries, keys, heads, out);
+        int dk = biasU.length / heads;
+        add("attention h" + heads + " dk" + dk, System.nanoTime() - t0, 3.0 * heads * queries * (double) keys * dk,
+                queries);
     }
 
     @Override

@@ -18,9 +18,17 @@ public enum Activation {
     SWISH {
         @Override
         public float apply(float x) {
-            return x * (float) (1.0 / (1.0 + StrictMath.exp(-x)));
+            return x * sigmoid(x);
         }
     };
 
     public abstract float apply(float x);
+
+    /**
+     * The logistic function {@code 1 / (1 + e^-x)}, computed in double and rounded once: the gate of {@link #SWISH}
+     * and of the gated linear unit, as PyTorch computes them in float.
+     */
+    public static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + StrictMath.exp(-x)));
+    }
 }

@@ -1,14 +1,17 @@
 package org.speechmoe.runtime.internal.backend;
 
-import java.util.Arrays;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.spi.ExpertLayer;
 import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * The heavy operations of the graph. {@link ScalarBackend} is their executable specification; faster backends are
- * tested against it. Activations are row-major float arrays (frames × features). Implementations are thread-safe
- * and keep no per-call state.
+ * tested against it. Activations are row-major float arrays (frames × features).
+ *
+ * <p>An instance serves one caller thread at a time and is not to be shared between concurrent callers: a backend
+ * may keep scratch between calls (the vector backend does, per thread of its own pool; those worker threads are its
+ * business). Each {@code Recognizer} gets its own from {@link Backends}, and is itself used by one thread at a time.
+ * Results never depend on what earlier calls left behind.
  */
 public interface Backend {
     String name();
@@ -24,13 +27,17 @@ public interface Backend {
     }
 
     /**
-     * Relative-position self-attention as 3m-asr computes it (no relative shift): for head h and query t,
-     * {@code score[s] = ((q_t + u_h)·k_s + (q_t + v_h)·p_s) / sqrt(d_k)}, softmax over s, and
-     * {@code out_t = Σ_s softmax[s] · v_s}. All of q, k, v, p and out are {@code frames × (heads·d_k)}; head h
-     * owns columns {@code [h·d_k, (h+1)·d_k)}; {@code biasU}, {@code biasV} are {@code heads × d_k}.
+     * Relative-position self-attention as 3m-asr computes it (no relative shift): for head h, query t and key s,
+     * {@code score[s] = ((q_t + u_h)·k_s + (q_t + v_h)·p_s) / sqrt(d_k)}, softmax over the keys, and
+     * {@code out_t = Σ_s softmax[s] · v_s}. The {@code keys} frames are a cached prefix followed by the new frames,
+     * and the {@code queries} (at most {@code keys}, at least one key) are the last {@code queries} of them: q and out
+     * are {@code queries × (heads·d_k)}, k, v and p are {@code keys × (heads·d_k)}. Row s of p is the position term of
+     * key s, which depends on the key's position alone; so with {@code queries == keys} this is attention over the
+     * whole sequence, and a query's output does not depend on which other queries are computed with it. Head h owns
+     * columns {@code [h·d_k, (h+1)·d_k)}; {@code biasU}, {@code biasV} are {@code heads × d_k}.
      */
-    void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames, int heads,
-                   float[] out);
+    void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries, int keys,
+                   int heads, float[] out);
 
     /**
      * Depthwise convolution over time with zero padding {@code (K-1)/2} on both sides: {@code out[t, c] = bias[c] +
@@ -57,12 +64,10 @@ public interface Backend {
             if (n == 0) {
                 continue;
             }
-            float[] b1 = Arrays.copyOfRange(layer.b1(), e * layer.hidden(), (e + 1) * layer.hidden());
-            float[] b2 = Arrays.copyOfRange(layer.b2(), e * layer.dim(), (e + 1) * layer.dim());
-            float[] gates = Arrays.copyOfRange(rowScale, from, from + n);
-            matmul(gathered, from * layer.dim(), n, layer.w1(e), hidden, 0, Epilogue.store(b1, layer.activation()));
+            matmul(gathered, from * layer.dim(), n, layer.w1(e), hidden, 0,
+                    new Epilogue(layer.b1(), e * layer.hidden(), layer.activation(), 1f, null, 0, false));
             matmul(hidden, 0, n, layer.w2(e), out, from * layer.dim(),
-                    new Epilogue(b2, Activation.NONE, layer.scale(), gates, false));
+                    new Epilogue(layer.b2(), e * layer.dim(), Activation.NONE, layer.scale(), rowScale, from, false));
         }
     }
 
@@ -120,7 +125,7 @@ public interface Backend {
             for (int c = 0; c < channels; c++) {
                 float a = x[t * 2 * channels + c];
                 float b = x[t * 2 * channels + channels + c];
-                out[t * channels + c] = a * (float) (1.0 / (1.0 + StrictMath.exp(-b)));
+                out[t * channels + c] = a * Activation.sigmoid(b);
             }
         }
     }
@@ -147,19 +152,7 @@ public interface Backend {
     /** Log-softmax of each of {@code rows} rows of {@code cols} values, in place. */
     default void logSoftmax(float[] x, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < cols; c++) {
-                max = Math.max(max, x[base + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < cols; c++) {
-                sum += StrictMath.exp(x[base + c] - max);
-            }
-            float log = (float) StrictMath.log(sum);
-            for (int c = 0; c < cols; c++) {
-                x[base + c] = x[base + c] - max - log;
-            }
+            Softmax.logSoftmax(x, r * cols, (r + 1) * cols);
         }
     }
 }

@@ -7,7 +7,8 @@ import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * A CPU backend whose expert FFNs run on an {@link ExpertOffload}: attention, convolutions and dense layers stay on
- * the CPU, the routed experts' matrix multiplies (the bulk of a MoE model's weights) go to the device.
+ * the CPU, the routed experts' matrix multiplies (the bulk of a MoE model's weights) go to the device. Like the CPU
+ * backend it wraps, it serves one caller thread at a time; the offload itself may be shared.
  */
 public final class OffloadedBackend implements Backend {
     private final Backend cpu;
@@ -29,9 +30,9 @@ public final class OffloadedBackend implements Backend {
     }
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
-                          int heads, float[] out) {
-        cpu.attention(q, k, v, p, biasU, biasV, frames, heads, out);
+    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries,
+                          int keys, int heads, float[] out) {
+        cpu.attention(q, k, v, p, biasU, biasV, queries, keys, heads, out);
     }
 
     @Override

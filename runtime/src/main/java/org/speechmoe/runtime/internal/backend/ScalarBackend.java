@@ -4,7 +4,8 @@ import org.speechmoe.runtime.spi.Matrix;
 
 /**
  * Plain loops in the order the math is written: the specification the other backends are tested against. Weights
- * are decoded one row at a time with {@link Matrix#decodeRow}, the scalar definition of every stored type.
+ * are decoded one row at a time with {@link Matrix#decodeRow}, the scalar definition of every stored type. It keeps
+ * nothing between calls, so unlike other backends one instance may serve any number of threads at once.
  */
 public final class ScalarBackend implements Backend {
     @Override
@@ -32,17 +33,16 @@ public final class ScalarBackend implements Backend {
     }
 
     @Override
-    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int frames,
-                          int heads, float[] out) {
+    public void attention(float[] q, float[] k, float[] v, float[] p, float[] biasU, float[] biasV, int queries,
+                          int keys, int heads, float[] out) {
         int d = biasU.length;
         int dk = d / heads;
         float norm = (float) (1.0 / Math.sqrt(dk));
-        float[] scores = new float[frames];
+        float[] scores = new float[keys];
         for (int h = 0; h < heads; h++) {
             int col = h * dk;
-            for (int t = 0; t < frames; t++) {
-                float max = Float.NEGATIVE_INFINITY;
-                for (int s = 0; s < frames; s++) {
+            for (int t = 0; t < queries; t++) {
+                for (int s = 0; s < keys; s++) {
                     float content = 0f;
                     float position = 0f;
                     for (int j = 0; j < dk; j++) {
@@ -51,16 +51,11 @@ public final class ScalarBackend implements Backend {
                         position += (qj + biasV[col + j]) * p[s * d + col + j];
                     }
                     scores[s] = (content + position) * norm;
-                    max = Math.max(max, scores[s]);
                 }
-                float sum = 0f;
-                for (int s = 0; s < frames; s++) {
-                    scores[s] = (float) StrictMath.exp(scores[s] - max);
-                    sum += scores[s];
-                }
+                float sum = Softmax.exponentiate(scores, 0, keys);
                 for (int j = 0; j < dk; j++) {
                     float acc = 0f;
-                    for (int s = 0; s < frames; s++) {
+                    for (int s = 0; s < keys; s++) {
                         acc += scores[s] * v[s * d + col + j];
                     }
                     out[t * d + col + j] = acc / sum;

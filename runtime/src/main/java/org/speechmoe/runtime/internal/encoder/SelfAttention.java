@@ -51,7 +51,7 @@ final class SelfAttention {
         backend.matmul(y, frames, wv, v, Epilogue.store(bv, Activation.NONE));
         backend.matmul(pe, frames, wPos, p, Epilogue.store(null, Activation.NONE));
         float[] context = state.context.floats(frames * d);
-        backend.attention(q, k, v, p, biasU, biasV, frames, heads, context);
+        backend.attention(q, k, v, p, biasU, biasV, frames, frames, heads, context);
         backend.matmul(context, frames, wOut, x, Epilogue.addScaled(bOut, 1f));
     }
 }

@@ -5,6 +5,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.backend.ScalarBackend;
+import org.speechmoe.runtime.internal.backend.Softmax;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 
@@ -69,18 +70,9 @@ public final class Router {
         float[] gates = new float[frames];
         for (int t = 0; t < frames; t++) {
             int base = t * experts;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int e = 0; e < experts; e++) {
-                max = Math.max(max, probs[base + e]);
-            }
-            float sum = 0f;
-            for (int e = 0; e < experts; e++) {
-                probs[base + e] = (float) StrictMath.exp(probs[base + e] - max);
-                sum += probs[base + e];
-            }
+            Softmax.normalize(probs, base, base + experts);
             int best = 0;
-            for (int e = 0; e < experts; e++) {
-                probs[base + e] /= sum;
+            for (int e = 1; e < experts; e++) {
                 if (probs[base + e] > probs[base + best]) {
                     best = e;
                 }

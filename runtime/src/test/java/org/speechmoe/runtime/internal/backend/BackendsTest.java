@@ -73,6 +73,32 @@ class BackendsTest {
         assertFalse(err.contains("NoClassDefFoundError"), err);
     }
 
+    /** A vector width the machine cannot run reaches the user as the backend's own one-line message. */
+    @Test
+    void aBadVectorWidthIsRefusedInOneLine() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "--add-modules", "jdk.incubator.vector",
+                "-Dspeechmoe.vectorBits=1024", "-cp", System.getProperty("java.class.path"),
+                WidthProbe.class.getName()).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), out);
+        List<String> lines = out.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+        assertEquals(List.of("BackendUnavailableException: -Dspeechmoe.vectorBits=1024 is not a vector width: "
+                + "expected 128, 256 or 512 (bits)"), lines, out);
+    }
+
+    /** Run by the test above with {@code -Dspeechmoe.vectorBits=1024}. */
+    public static final class WidthProbe {
+        public static void main(String[] args) {
+            try {
+                System.out.println(Backends.named("vector", 2).name());
+            } catch (RuntimeException e) {
+                System.out.println(e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** Run by the test above in a JVM without {@code --add-modules jdk.incubator.vector}. */
     public static final class Probe {
         public static void main(String[] args) {

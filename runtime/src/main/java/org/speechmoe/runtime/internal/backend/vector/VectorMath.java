@@ -5,6 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import org.speechmoe.runtime.spi.Activation;
 
 /**
  * Lane functions whose results do not depend on how the JVM runs them. The Vector API's {@code EXP} and floating-point
@@ -13,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * IEEE-exact lane arithmetic in a fixed order.
  */
 final class VectorMath {
-    static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = VectorWidth.FLOATS;
     private static final float LOG2E = 1.44269504088896341f;
     private static final float LN2_HI = 0.693359375f;
     private static final float LN2_LO = -2.12194440e-4f;
@@ -72,7 +73,7 @@ final class VectorMath {
             v.div(exp(v.neg()).add(one)).intoArray(a, i);
         }
         for (; i < end; i++) {
-            a[i] = a[i] * (float) (1.0 / (1.0 + StrictMath.exp(-a[i])));
+            a[i] = Activation.SWISH.apply(a[i]);
         }
     }
 
@@ -85,7 +86,7 @@ final class VectorMath {
             FloatVector.fromArray(FS, x, a + i).div(exp(gate.neg()).add(one)).intoArray(out, o + i);
         }
         for (; i < n; i++) {
-            out[o + i] = x[a + i] * (float) (1.0 / (1.0 + StrictMath.exp(-x[g + i])));
+            out[o + i] = x[a + i] * Activation.sigmoid(x[g + i]);
         }
     }
 

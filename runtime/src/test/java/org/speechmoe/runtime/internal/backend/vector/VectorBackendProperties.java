@@ -8,9 +8,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -20,9 +27,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.speechmoe.format.DType;
 import org.speechmoe.format.TensorCodec;
+import org.speechmoe.runtime.internal.backend.AttentionInputs;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.internal.backend.ScalarBackend;
@@ -39,6 +48,7 @@ import org.speechmoe.runtime.spi.Matrix;
  * ({@code 1e-6 · (|expected| + |previous|)}). The weights the bound uses are the decoded ones: decoding itself must be
  * exact, which the decode examples check bit for bit.
  */
+@AddLifecycleHook(SkipAtUnsupportedWidth.class)
 class VectorBackendProperties {
     private static final double RELATIVE = 1e-5;
     private static final ForkJoinPool POOL = new ForkJoinPool(3);
@@ -228,39 +238,61 @@ class VectorBackendProperties {
                                @ForAll @IntRange(min = 1, max = 4) int heads,
                                @ForAll @IntRange(min = 1, max = 20) int dk,
                                @ForAll @IntRange(min = 1, max = 3) int threads) {
-        checkAttention(seed, frames, heads, dk, vector(threads));
+        checkAttention(seed, frames, frames, heads, dk, vector(threads));
+    }
+
+    /** The last frames of a sequence against its cached prefix and themselves: fewer queries than keys. */
+    @Property(tries = 150)
+    void attentionOfTheLastFramesEqualsScalar(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int queries,
+                                              @ForAll @IntRange(min = 1, max = 60) int prefix,
+                                              @ForAll @IntRange(min = 1, max = 4) int heads,
+                                              @ForAll @IntRange(min = 1, max = 20) int dk,
+                                              @ForAll @IntRange(min = 1, max = 3) int threads) {
+        checkAttention(seed, queries, prefix + queries, heads, dk, vector(threads));
     }
 
     @Example
     void paperSizedAttentionEqualsScalar() {
-        checkAttention(3, 203, 4, 64, new VectorBackend(2));
-        checkAttention(4, 37, 8, 64, vector(3));
+        checkAttention(3, 203, 203, 4, 64, new VectorBackend(2));
+        checkAttention(4, 37, 37, 8, 64, vector(3));
+        checkAttention(5, 16, 203, 4, 64, new VectorBackend(2));
+        checkAttention(6, 1, 240, 8, 64, vector(3));
     }
 
-    private static void checkAttention(long seed, int frames, int heads, int dk, Backend backend) {
+    /**
+     * A query's row does not depend on the queries computed with it: the last n queries against all keys give, bit
+     * for bit, the last n rows of attention over the whole sequence, however the rows fall into tiles and threads.
+     */
+    @Property(tries = 100)
+    void theLastQueriesGiveTheLastRowsOfFullAttention(@ForAll long seed,
+                                                      @ForAll @IntRange(min = 1, max = 70) int frames,
+                                                      @ForAll @IntRange(min = 1, max = 3) int heads,
+                                                      @ForAll @IntRange(min = 1, max = 20) int dk,
+                                                      @ForAll @IntRange(min = 1, max = 3) int threads) {
         Random random = new Random(seed);
-        int d = heads * dk;
-        float[] q = randoms(random, frames * d, 2f);
-        float[] k = randoms(random, frames * d, 2f);
-        float[] v = randoms(random, frames * d, 1f);
-        float[] p = randoms(random, frames * d, 1f);
-        float[] u = randoms(random, d, 0.5f);
-        float[] bv = randoms(random, d, 0.5f);
-        float[] expected = new float[frames * d];
-        float[] actual = new float[frames * d];
-        new ScalarBackend().attention(q, k, v, p, u, bv, frames, heads, expected);
-        backend.attention(q, k, v, p, u, bv, frames, heads, actual);
+        int queries = 1 + random.nextInt(frames);
+        AttentionInputs all = AttentionInputs.random(random, frames, frames, heads, dk);
+        float[] full = all.attend(vector(threads));
+        assertArrayEquals(Arrays.copyOfRange(full, (frames - queries) * all.d(), frames * all.d()),
+                all.lastQueries(queries).attend(vector(threads)), queries + " of " + frames + " frames");
+    }
+
+    private static void checkAttention(long seed, int queries, int keys, int heads, int dk, Backend backend) {
+        AttentionInputs in = AttentionInputs.random(new Random(seed), queries, keys, heads, dk);
+        int d = in.d();
+        float[] expected = in.attend(new ScalarBackend());
+        float[] actual = in.attend(backend);
         // out is a convex combination of v's column: the softmax weights may differ by a relative 1e-5·|score|
         for (int i = 0; i < expected.length; i++) {
             int col = i % d;
             float maxV = 0f;
-            for (int s = 0; s < frames; s++) {
-                maxV = Math.max(maxV, Math.abs(v[s * d + col]));
+            for (int s = 0; s < keys; s++) {
+                maxV = Math.max(maxV, Math.abs(in.v()[s * d + col]));
             }
             double tolerance = 1e-4 * maxV * Math.max(1, Math.sqrt(dk)) + 1e-7;
             if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
-                fail("frames " + frames + " heads " + heads + " d_k " + dk + ": out[" + i / d + ", " + col + "] = "
-                        + actual[i] + ", scalar " + expected[i]);
+                fail(queries + " queries, " + keys + " keys, heads " + heads + " d_k " + dk + ": out[" + i / d + ", "
+                        + col + "] = " + actual[i] + ", scalar " + expected[i]);
             }
         }
     }
@@ -438,6 +470,74 @@ class VectorBackendProperties {
         float[] out = {};
         vector(2).expertFfn(layer, new float[0], new int[] {0, 0, 0, 0}, new float[0], out);
         assertEquals(0, out.length);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // scratch per instance
+
+    /**
+     * Two backends on one pool, called at the same time from two threads: each keeps its scratch per slot of its own
+     * loop, so neither disturbs the other, and every result equals that of the same kind of backend called alone.
+     */
+    @Example
+    void backendsSharingAPoolRunConcurrentlyWithTheirOwnScratch() throws Exception {
+        Random random = new Random(11);
+        Matrix wide = matrix(DType.Q8, 600, 96, randoms(random, 600 * 96, 1f), true);
+        Matrix deep = matrix(DType.F16, 130, 300, randoms(random, 130 * 300, 1f), false);
+        float[] x = randoms(random, 100 * 300, 2f);
+        ExpertLayer layer = new ExpertLayer(3, 40, 50, matrix(DType.BF16, 150, 40, randoms(random, 6000, 1f), true),
+                randoms(random, 150, 1f), matrix(DType.F32, 120, 50, randoms(random, 6000, 1f), false),
+                randoms(random, 120, 1f), Activation.SWISH, 0.5f);
+        int[] offsets = {0, 30, 31, 70};
+        float[] gates = randoms(random, 70, 1f);
+        float[] bias = randoms(random, 130, 1f);
+        AttentionInputs fourHeads = AttentionInputs.random(random, 120, 120, 4, 64);
+        AttentionInputs eightHeads = AttentionInputs.random(random, 37, 37, 8, 32);
+        List<Function<Backend, float[]>> operations = List.of(
+                b -> {
+                    float[] y = new float[100 * 600];
+                    b.matmul(x, 0, 100, wide, y, 0, Epilogue.store(null, Activation.RELU));
+                    return y;
+                },
+                b -> {
+                    float[] y = new float[20 * 130];
+                    b.matmul(x, 5, 20, deep, y, 0, Epilogue.store(bias, Activation.SWISH));
+                    return y;
+                },
+                b -> {
+                    float[] y = new float[70 * 40];
+                    b.expertFfn(layer, x, offsets, gates, y);
+                    return y;
+                },
+                fourHeads::attend,
+                eightHeads::attend);
+        Backend alone = vector(3);
+        List<float[]> expected = new ArrayList<>();
+        for (Function<Backend, float[]> operation : operations) {
+            expected.add(operation.apply(alone));
+        }
+        CyclicBarrier start = new CyclicBarrier(2);
+        try (ExecutorService callers = Executors.newFixedThreadPool(2)) {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int c = 0; c < 2; c++) {
+                int first = c;
+                Backend backend = vector(3);
+                runs.add(callers.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 4; round++) {
+                        for (int i = 0; i < operations.size(); i++) {
+                            int op = (first + round + i) % operations.size();
+                            assertArrayEquals(expected.get(op), operations.get(op).apply(backend),
+                                    "operation " + op + " in round " + round);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
+            }
+        }
     }
 
     private static float[] decodeAll(Matrix m) {
