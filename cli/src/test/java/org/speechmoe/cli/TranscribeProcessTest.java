@@ -31,19 +31,29 @@ class TranscribeProcessTest {
     record Result(int exit, String out, String err) {
     }
 
-    private static ProcessBuilder command(String... args) {
+    /** The CLI in a JVM of its own, with {@code jvmOptions} before the class path. */
+    static ProcessBuilder command(List<String> jvmOptions, String... args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-                SpeechMoeCli.class.getName()));
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", classpath, SpeechMoeCli.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
 
+    private static ProcessBuilder command(String... args) {
+        return command(List.of(), args);
+    }
+
     private Result run(String... args) throws IOException, InterruptedException {
+        return run(tmp, List.of(), args);
+    }
+
+    static Result run(Path tmp, List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         Path out = tmp.resolve("stdout");
         Path err = tmp.resolve("stderr");
-        Process p = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = command(jvmOptions, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the CLI did not finish");
         return new Result(p.exitValue(), Files.readString(out), withoutNotice(Files.readString(err)));
     }
