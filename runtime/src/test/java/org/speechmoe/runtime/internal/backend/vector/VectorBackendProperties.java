@@ -21,7 +21,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.speechmoe.format.Bf16Codec;
 import org.speechmoe.format.DType;
+import org.speechmoe.format.F16Codec;
 import org.speechmoe.format.TensorCodec;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
@@ -190,7 +192,7 @@ class VectorBackendProperties {
                 Arrays.fill(all, -1f);
                 VectorBackend.decodeRows(m, 0, 1, all);
                 for (int i = 0; i < 65536; i++) {
-                    float expected = dtype == DType.F16 ? TensorCodec.fromF16((short) i) : TensorCodec.fromBf16((short) i);
+                    float expected = dtype == DType.F16 ? F16Codec.decode((short) i) : Bf16Codec.decode((short) i);
                     if (Float.isNaN(expected)) {
                         assertTrue(Float.isNaN(all[i]), dtype + " 0x" + Integer.toHexString(i));
                     } else {
