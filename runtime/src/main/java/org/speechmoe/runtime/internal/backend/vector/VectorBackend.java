@@ -971,89 +971,25 @@ public final class VectorBackend implements Backend {
     // weight decoding
 
     private static boolean vectorReadable(MemorySegment s) {
-        return s.isNative() || s.heapBase().map(b -> b instanceof byte[]).orElse(false);
+        return WeightRows.vectorReadable(s);
     }
 
     /** Decodes weight rows {@code [from, from + n)} into {@code out[0, n·cols)}, exactly as {@link Matrix#decodeRow}. */
     static void decodeRows(Matrix w, int from, int n, float[] out) {
-        int cols = w.cols();
-        MemorySegment values = w.values();
-        switch (w.dtype()) {
-            case F32 -> MemorySegment.copy(values, F32, 4L * from * cols, out, 0, n * cols);
-            case F16 -> {
-                // a bulk copy, then a loop C2 compiles to vcvtph2ps: twice as fast as converting bits by hand
-                short[] halfs = new short[Math.min(cols, 1 << 14)];
-                for (int r = 0; r < n; r++) {
-                    long base = 2L * (from + r) * cols;
-                    int o = r * cols;
-                    for (int i0 = 0; i0 < cols; i0 += halfs.length) {
-                        int m = Math.min(halfs.length, cols - i0);
-                        MemorySegment.copy(values, U16, base + 2L * i0, halfs, 0, m);
-                        halfsToFloats(halfs, m, out, o + i0);
-                    }
-                }
-            }
-            case BF16 -> {
-                if (!vectorReadable(values)) {
-                    decodeRowsScalar(w, from, n, out);
-                    return;
-                }
-                int bound = SS.loopBound(cols);
-                for (int r = 0; r < n; r++) {
-                    long base = 2L * (from + r) * cols;
-                    int o = r * cols;
-                    for (int i = 0; i < bound; i += L) {
-                        bf16(ShortVector.fromMemorySegment(SS, values, base + 2L * i, LE)).intoArray(out, o + i);
-                    }
-                    for (int i = bound; i < cols; i++) {
-                        out[o + i] = Float.intBitsToFloat((values.get(U16, base + 2L * i) & 0xffff) << 16);
-                    }
-                }
-            }
-            case Q8 -> {
-                if (BS == null || DType.Q8_BLOCK % L != 0 || !vectorReadable(values)) {
-                    decodeRowsScalar(w, from, n, out);
-                    return;
-                }
-                MemorySegment scales = w.scales();
-                int blocksPerRow = w.blocksPerRow();
-                int bound = FS.loopBound(cols);
-                for (int r = 0; r < n; r++) {
-                    long base = (long) (from + r) * cols;
-                    long scaleBase = (long) (from + r) * blocksPerRow;
-                    int o = r * cols;
-                    for (int i = 0; i < bound; i += L) {
-                        float scale = scales.getAtIndex(F32, scaleBase + i / DType.Q8_BLOCK);
-                        ((FloatVector) ByteVector.fromMemorySegment(BS, values, base + i, LE)
-                                .convertShape(VectorOperators.B2F, FS, 0)).mul(scale).intoArray(out, o + i);
-                    }
-                    for (int i = bound; i < cols; i++) {
-                        float scale = scales.getAtIndex(F32, scaleBase + i / DType.Q8_BLOCK);
-                        out[o + i] = values.get(ValueLayout.JAVA_BYTE, base + i) * scale;
-                    }
-                }
-            }
-        }
+        WeightRows.decode(w, from, n, out);
     }
 
     private static void decodeRowsScalar(Matrix w, int from, int n, float[] out) {
-        float[] row = new float[w.cols()];
-        for (int r = 0; r < n; r++) {
-            w.decodeRow(from + r, row);
-            System.arraycopy(row, 0, out, r * w.cols(), w.cols());
-        }
+        WeightRows.decodeScalar(w, from, n, out);
     }
 
     /** bfloat16 → float: the bits become the high half. */
     private static FloatVector bf16(ShortVector h) {
-        return ((IntVector) h.convertShape(VectorOperators.S2I, IS, 0)).lanewise(VectorOperators.LSHL, 16)
-                .reinterpretAsFloats();
+        return Bf16Rows.bf16(h);
     }
 
     private static void halfsToFloats(short[] halfs, int n, float[] out, int at) {
-        for (int i = 0; i < n; i++) {
-            out[at + i] = Float.float16ToFloat(halfs[i]);
-        }
+        F16Rows.halfsToFloats(halfs, n, out, at);
     }
 
     // ---------------------------------------------------------------------------------------------------------
