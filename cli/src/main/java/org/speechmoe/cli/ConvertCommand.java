@@ -2,6 +2,7 @@ package org.speechmoe.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.speechmoe.converter.ConversionReport;
@@ -35,17 +36,26 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "model.smoe", description = "file to write")
     Path output;
 
-    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "f32|f16|bf16|q8",
-            description = "stored type of the weight matrices (default: ${DEFAULT-VALUE})",
+    /** The help's list of types and the completions come from {@link DType}; a label can only be a constant. */
+    @Option(names = "--dtype", defaultValue = "f32", paramLabel = "TYPE", completionCandidates = DTypeLabels.class,
+            description = "stored type of the weight matrices: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
             converter = DTypeConverter.class)
     DType dtype;
+
+    static final class DTypeLabels implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return DType.labels().iterator();
+        }
+    }
 
     static final class DTypeConverter implements CommandLine.ITypeConverter<DType> {
         @Override
         public DType convert(String value) {
             DType t = DType.fromLabel(value);
             if (t == null) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not one of f32, f16, bf16, q8");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not one of " + String.join(", ", DType.labels()));
             }
             return t;
         }

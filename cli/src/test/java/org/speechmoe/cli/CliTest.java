@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.speechmoe.format.DType;
 import org.speechmoe.format.Npy;
 import picocli.CommandLine;
 
@@ -171,5 +172,12 @@ class CliTest {
             assertTrue(h.out.startsWith("Usage: speechmoe " + cmd), h.out);
         }
         assertTrue(run("--help").out.contains("convert"));
+    }
+
+    @Test
+    void convertHelpListsEveryStoredType() {
+        String help = run("convert", "--help").out.replaceAll("\\s+", " ");
+        assertTrue(help.contains("--dtype=TYPE"), help);
+        assertTrue(help.contains(String.join(", ", DType.labels()) + " (default: f32)"), help);
     }
 }

@@ -2,6 +2,8 @@ package org.speechmoe.converter;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.speechmoe.format.DType;
 import org.speechmoe.format.TensorCodec;
 import org.speechmoe.format.graph.GraphTensor;
@@ -34,7 +36,7 @@ final class Quantizer {
             for (int i = 0; i < values.length; i++) {
                 if (Float.isInfinite(back[i])) {
                     throw new ConversionException(t.name() + " holds " + values[i] + " at flat index " + i
-                            + ", beyond the range of " + dtype.label() + ": convert with --dtype bf16, q8 or f32");
+                            + ", beyond the range of " + dtype.label() + ": convert with --dtype " + others(dtype));
                 }
                 double e = back[i] - (double) values[i];
                 diff += e * e;
@@ -43,5 +45,12 @@ final class Quantizer {
             error = norm == 0 ? 0 : Math.sqrt(diff / norm);
         }
         return new Encoded(dtype, bytes, error);
+    }
+
+    /** The other types' labels: "f32, bf16 or q8". */
+    private static String others(DType dtype) {
+        List<String> labels = new ArrayList<>(DType.labels());
+        labels.remove(dtype.label());
+        return String.join(", ", labels.subList(0, labels.size() - 1)) + " or " + labels.getLast();
     }
 }

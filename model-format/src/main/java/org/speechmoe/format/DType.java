@@ -1,29 +1,33 @@
 package org.speechmoe.format;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
- * Element types a tensor may be stored in. The codes are part of the file format and never change.
- *
- * <p>{@link #Q8} is block-quantized int8: each row (the last dimension) is cut into blocks of
- * {@value #Q8_BLOCK} values that share one f32 scale. The tensor's bytes are the int8 plane
- * ({@code rows * cols} bytes, row-major), zero padding to a multiple of 64, then the scale plane
- * ({@code rows * ceil(cols / 32)} little-endian f32). Keeping the planes apart lets a kernel stream
- * int8 rows with wide vector loads instead of stepping over interleaved scales.
+ * Element types a tensor may be stored in. The codes are part of the file format and never change. Each type's
+ * layout, encoding and decoding are its {@link #codec()}: {@link F32Codec}, {@link F16Codec}, {@link Bf16Codec},
+ * {@link Q8Codec} (block-quantized int8, {@value #Q8_BLOCK} values a scale).
  */
 public enum DType {
-    F32(0, "f32"),
-    F16(1, "f16"),
-    BF16(2, "bf16"),
-    Q8(3, "q8");
+    F32(0, "f32", F32Codec.INSTANCE),
+    F16(1, "f16", F16Codec.INSTANCE),
+    BF16(2, "bf16", Bf16Codec.INSTANCE),
+    Q8(3, "q8", Q8Codec.INSTANCE);
 
-    /** Values that share one scale in a {@link #Q8} row. */
-    public static final int Q8_BLOCK = 32;
+    /**
+     * Values that share one scale in a {@link #Q8} row: {@link Q8Codec#BLOCK}, repeated here as a compile-time
+     * constant for code that must inline it (the GPU kernels cannot call methods).
+     */
+    public static final int Q8_BLOCK = Q8Codec.BLOCK;
 
     private final int code;
     private final String label;
+    private final WeightCodec codec;
 
-    DType(int code, String label) {
+    DType(int code, String label, WeightCodec codec) {
         this.code = code;
         this.label = label;
+        this.codec = codec;
     }
 
     public int code() {
@@ -33,6 +37,16 @@ public enum DType {
     /** The lower-case name used on the command line and in listings: f32, f16, bf16, q8. */
     public String label() {
         return label;
+    }
+
+    /** Every type's {@link #label()}, in code order. */
+    public static List<String> labels() {
+        return Arrays.stream(values()).map(DType::label).toList();
+    }
+
+    /** This type's layout, scalar encoding and scalar decoding. */
+    public WeightCodec codec() {
+        return codec;
     }
 
     /** The type with this file code, or null when the code is unknown. */
@@ -61,26 +75,6 @@ public enum DType {
      * @throws ArithmeticException when the size does not fit in a long
      */
     public long byteSize(long[] shape) {
-        long count = Shapes.elementCount(shape);
-        return switch (this) {
-            case F32 -> Math.multiplyExact(count, 4L);
-            case F16, BF16 -> Math.multiplyExact(count, 2L);
-            case Q8 -> {
-                long cols = Shapes.cols(shape);
-                long rows = Shapes.rows(shape);
-                yield Math.addExact(q8ScalesOffset(rows, cols),
-                        Math.multiplyExact(Math.multiplyExact(rows, q8BlocksPerRow(cols)), 4L));
-            }
-        };
-    }
-
-    /** Number of scale blocks in one row of {@code cols} values; the last block may be partial. */
-    public static long q8BlocksPerRow(long cols) {
-        return (cols + Q8_BLOCK - 1) / Q8_BLOCK;
-    }
-
-    /** Byte offset of the scale plane inside a {@link #Q8} tensor. */
-    public static long q8ScalesOffset(long rows, long cols) {
-        return SmoeLayout.alignUp(Math.multiplyExact(rows, cols));
+        return codec.byteSize(Shapes.rows(shape), Shapes.cols(shape));
     }
 }

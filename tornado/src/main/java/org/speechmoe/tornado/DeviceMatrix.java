@@ -34,4 +34,9 @@ record DeviceMatrix(DType dtype, TornadoNativeArray values, FloatArray scales) {
             }
         };
     }
+
+    /** For the switches over a device matrix's type: {@link #of} never leaves one in bf16. */
+    static IllegalStateException widened() {
+        return new IllegalStateException("bf16 weights are widened to f32 on upload");
+    }
 }

@@ -1,5 +1,6 @@
 package org.speechmoe.tornado;
 
+import org.speechmoe.format.DType;
 import uk.ac.manchester.tornado.api.KernelContext;
 import uk.ac.manchester.tornado.api.math.TornadoMath;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
@@ -24,8 +25,8 @@ final class ExpertKernels {
     static final int NONE = 0;
     static final int RELU = 1;
     static final int SWISH = 2;
-    /** Values per q8 scale, as in the .smoe format. */
-    static final int Q8_BLOCK = 32;
+    /** Values per q8 scale: the format's constant, inlined by javac, so the kernels see a literal. */
+    static final int Q8_BLOCK = DType.Q8_BLOCK;
 
     private ExpertKernels() {
     }

@@ -74,16 +74,18 @@ final class LayerOnDevice implements AutoCloseable {
                     (HalfFloatArray) w1.values(), b1, h, d, hidden, act);
             case Q8 -> g.task("hidden", ExpertKernels::hiddenQ8, kc, x, rowExpert, rows, (ByteArray) w1.values(),
                     w1.scales(), b1, h, d, hidden, act);
-            default -> g.task("hidden", ExpertKernels::hiddenF32, kc, x, rowExpert, rows, (FloatArray) w1.values(),
+            case F32 -> g.task("hidden", ExpertKernels::hiddenF32, kc, x, rowExpert, rows, (FloatArray) w1.values(),
                     b1, h, d, hidden, act);
+            case BF16 -> throw DeviceMatrix.widened();
         };
         g = switch (w2.dtype()) {
             case F16 -> g.task("output", ExpertKernels::outputF16, kc, h, rowExpert, rows,
                     (HalfFloatArray) w2.values(), b2, rowScale, out, d, hidden, scale);
             case Q8 -> g.task("output", ExpertKernels::outputQ8, kc, h, rowExpert, rows, (ByteArray) w2.values(),
                     w2.scales(), b2, rowScale, out, d, hidden, scale);
-            default -> g.task("output", ExpertKernels::outputF32, kc, h, rowExpert, rows, (FloatArray) w2.values(),
+            case F32 -> g.task("output", ExpertKernels::outputF32, kc, h, rowExpert, rows, (FloatArray) w2.values(),
                     b2, rowScale, out, d, hidden, scale);
+            case BF16 -> throw DeviceMatrix.widened();
         };
         g = g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         ImmutableTaskGraph snapshot = g.snapshot();

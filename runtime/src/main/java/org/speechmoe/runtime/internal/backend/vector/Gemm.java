@@ -21,7 +21,7 @@ import org.speechmoe.runtime.spi.Matrix;
  * One matrix multiply, as the items of a parallel loop: (weight block, row chunk) pairs, so that no two threads write
  * the same output. The weights are {@code [out, in]} row-major, x is {@code [rows, in]}. A block of weight rows (at
  * most {@value #BLOCK_BYTES} bytes as f32, so that it stays in L2) is decoded once per item into the thread's float
- * scratch ({@link VectorBackend#decodeRows}, bit-exact with {@link Matrix#decodeRow}). Every multiply then runs on
+ * scratch ({@link WeightRows#decode}, bit-exact with {@link Matrix#decodeRow}). Every multiply then runs on
  * the {@link RegisterTile}. Three ways to feed it, chosen per shape ({@link #packWeightsFor}): many rows transpose the
  * decoded weight block into panels and broadcast x rows against them (the row kernel: each output row leaves through
  * vector stores with a vectorized epilogue); from {@value #PACK_MIN_ROWS} rows, x is transposed once per call into
@@ -190,7 +190,7 @@ final class Gemm {
         int nc = colTo - colFrom;
         int ncPad = roundUp(nc, colUnit);
         float[] block = scratch.block(roundUp(blockRows, colUnit) * in);
-        VectorBackend.decodeRows(w, colFrom, nc, block);
+        WeightRows.decode(w, colFrom, nc, block);
         if (ncPad > nc) {
             Arrays.fill(block, nc * in, ncPad * in, 0f);
         }

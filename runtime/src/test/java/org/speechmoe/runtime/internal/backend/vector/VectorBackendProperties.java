@@ -29,7 +29,9 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.speechmoe.format.Bf16Codec;
 import org.speechmoe.format.DType;
+import org.speechmoe.format.F16Codec;
 import org.speechmoe.format.TensorCodec;
 import org.speechmoe.runtime.internal.backend.AttentionInputs;
 import org.speechmoe.runtime.internal.backend.Backend;
@@ -198,9 +200,9 @@ class VectorBackendProperties {
                 }
                 Matrix m = Matrix.of(dtype, 1, 65536, segment);
                 Arrays.fill(all, -1f);
-                VectorBackend.decodeRows(m, 0, 1, all);
+                WeightRows.decode(m, 0, 1, all);
                 for (int i = 0; i < 65536; i++) {
-                    float expected = dtype == DType.F16 ? TensorCodec.fromF16((short) i) : TensorCodec.fromBf16((short) i);
+                    float expected = dtype == DType.F16 ? F16Codec.decode((short) i) : Bf16Codec.decode((short) i);
                     if (Float.isNaN(expected)) {
                         assertTrue(Float.isNaN(all[i]), dtype + " 0x" + Integer.toHexString(i));
                     } else {
@@ -222,7 +224,7 @@ class VectorBackendProperties {
         int from = random.nextInt(rows);
         int n = 1 + random.nextInt(rows - from);
         float[] actual = new float[n * cols];
-        VectorBackend.decodeRows(m, from, n, actual);
+        WeightRows.decode(m, from, n, actual);
         float[] row = new float[cols];
         for (int r = 0; r < n; r++) {
             m.decodeRow(from + r, row);
