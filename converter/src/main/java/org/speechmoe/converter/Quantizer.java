@@ -36,7 +36,7 @@ final class Quantizer {
             for (int i = 0; i < values.length; i++) {
                 if (Float.isInfinite(back[i])) {
                     throw new ConversionException(t.name() + " holds " + values[i] + " at flat index " + i
-                            + ", beyond the range of " + dtype.label() + ": convert with --dtype " + others(dtype));
+                            + ", beyond the range of " + dtype.label() + ": convert to " + others(dtype) + " instead");
                 }
                 double e = back[i] - (double) values[i];
                 diff += e * e;
