@@ -21,6 +21,7 @@ import org.speechmoe.runtime.internal.features.Features;
 import org.speechmoe.runtime.api.SpeechMoeModel;
 import org.speechmoe.runtime.internal.model.LoadedModel;
 import org.speechmoe.runtime.internal.state.RecognizerState;
+import org.speechmoe.runtime.internal.backend.Backend;
 
 /**
  * Model open time and memory. {@code write} creates a {@code .smoe} file with random weights and exactly the tensors
@@ -87,9 +88,9 @@ public final class ModelOpen {
             int[] frames = new int[1];
             try (LoadedModel model = LoadedModel.open(file)) {
                 Features feats = model.features(audio);
-                model.encoder().forward(Backends.best(Runtime.getRuntime().availableProcessors()), new RecognizerState(),
-                        feats.data(),
-                        feats.frames(), (name, data, rows, cols) -> {
+                Backend backend = Backends.best(Runtime.getRuntime().availableProcessors());
+                model.encoder().forward(backend, new RecognizerState(), feats.data(), feats.frames(),
+                        (name, data, rows, cols) -> {
                             if (name.startsWith("router_probs_")) {
                                 probs.put(name, data.clone());
                                 frames[0] = rows;

@@ -79,7 +79,7 @@ public final class SmoeFile implements AutoCloseable {
         byte[] magic = seg.asSlice(0, 8).toArray(ValueLayout.JAVA_BYTE);
         if (!java.util.Arrays.equals(magic, SmoeLayout.MAGIC)) {
             String hint = magic[0] == 'P' && magic[1] == 'K'
-                    ? " (it looks like a zip archive, e.g. a PyTorch checkpoint: convert it with `speechmoe convert`)"
+                    ? " (it looks like a zip archive, e.g. a PyTorch checkpoint: convert it to .smoe first)"
                     : "";
             throw new ModelFormatException(name + ": not a .smoe model file: wrong magic number" + hint);
         }

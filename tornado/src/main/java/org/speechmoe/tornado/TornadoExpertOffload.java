@@ -39,7 +39,7 @@ final class TornadoExpertOffload implements ExpertOffload {
                 if (onDevice.halfPrecision()) {
                     // PoCL and some GPUs lack cl_khr_fp16: TornadoVM's half kernels then fail to build.
                     throw new BackendUnavailableException(description + " cannot build the half-precision expert "
-                            + "kernels (no fp16 support): convert the model with --dtype f32 or q8 for --device gpu", e);
+                            + "kernels (no fp16 support): convert the model to f32 or q8 to run its experts on the GPU", e);
                 }
                 throw e;
             }

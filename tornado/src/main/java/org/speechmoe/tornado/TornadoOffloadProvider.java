@@ -22,7 +22,7 @@ public final class TornadoOffloadProvider implements ExpertOffloadProvider {
     @Override
     public ExpertOffload open() {
         if (!tornadoPresent()) {
-            throw new BackendUnavailableException("--device gpu needs TornadoVM, which this JVM does not have: "
+            throw new BackendUnavailableException("the gpu device needs TornadoVM, which this JVM does not have: "
                     + HOW_TO_RUN);
         }
         // A kernel that does not build must fail loudly, not run as slow Java on the CPU behind the user's back.
@@ -30,7 +30,7 @@ public final class TornadoOffloadProvider implements ExpertOffloadProvider {
         if (bailout == null) {
             System.setProperty(BAILOUT_PROPERTY, "False");
         } else if (!bailout.equalsIgnoreCase("false")) {
-            throw new BackendUnavailableException("--device gpu refuses -D" + BAILOUT_PROPERTY + "=" + bailout
+            throw new BackendUnavailableException("the gpu device refuses -D" + BAILOUT_PROPERTY + "=" + bailout
                     + ": with it a kernel that fails to build runs silently on the CPU; remove the option");
         }
         return new TornadoExpertOffload(TornadoDevices.describeDefault());
