@@ -21,6 +21,8 @@ import org.speechmoe.runtime.internal.moe.Routing;
 import org.speechmoe.runtime.internal.moe.RoutingStats;
 import org.speechmoe.runtime.internal.model.LoadedModel;
 import org.speechmoe.runtime.internal.state.RecognizerState;
+import org.speechmoe.runtime.internal.decoder.TimedToken;
+import org.speechmoe.runtime.internal.audio.Segmentation;
 
 /**
  * Turns audio into text with a shared {@link SpeechMoeModel}. Single-threaded: a recognizer owns the state its passes
@@ -80,21 +82,52 @@ public final class Recognizer implements AutoCloseable {
         return transcribe(samples, sampleRate);
     }
 
+    /**
+     * Recognizes a recording segment by segment ({@link Segmentation}: one segment when it lasts at most
+     * {@value Segmentation#MAX_SECONDS} s), so that memory stays bounded and time linear in its length; tokens keep
+     * their times in the recording, and each segment reports the tokens that start in its keep range.
+     */
     private Transcript transcribe(Samples audio) {
         long start = System.nanoTime();
-        Encoder.Output out = encode(audio);
-        LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
-        List<EmittedToken> best = beamSearch == null ? CtcGreedy.decode(logProbs)
-                : beamSearch.search(logProbs).stream().findFirst().map(h -> h.tokens()).orElse(List.of());
-        DecodedText text = DecodedText.of(best, model.config().tokens(), model.timing(), audio.seconds());
+        Samples resampled = model.resample(audio);
+        double rate = resampled.sampleRate();
+        List<DecodedText> parts = new ArrayList<>();
+        List<RoutingStats> stats = new ArrayList<>();
+        List<Segmentation> segments = Segmentation.of(resampled);
+        for (Segmentation segment : segments) {
+            Samples piece = segments.size() == 1 ? resampled : segment.samples(resampled);
+            Encoder.Output out = encode(piece);
+            LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
+            List<EmittedToken> best = beamSearch == null ? CtcGreedy.decode(logProbs)
+                    : beamSearch.search(logProbs).stream().findFirst().map(h -> h.tokens()).orElse(List.of());
+            double offset = segment.from() / rate;
+            List<TimedToken> kept = new ArrayList<>();
+            for (TimedToken t : DecodedText.of(best, model.config().tokens(), model.timing(), piece.seconds())
+                    .tokens()) {
+                double at = t.start() + offset;
+                if (at >= segment.keepFrom() / rate && at < segment.keepTo() / rate) {
+                    kept.add(offset == 0 ? t
+                            : new TimedToken(t.id(), t.text(), at, t.end() + offset, t.probability()));
+                }
+            }
+            parts.add(DecodedText.ofTokens(kept));
+            for (int b = 0; b < out.routings().size(); b++) {
+                RoutingStats s = RoutingStats.of(out.routings().get(b));
+                if (b < stats.size()) {
+                    stats.set(b, stats.get(b).plus(s));
+                } else {
+                    stats.add(s);
+                }
+            }
+        }
+        DecodedText text = DecodedText.join(parts);
         List<ExpertUsage> usage = new ArrayList<>();
-        for (int b = 0; b < out.routings().size(); b++) {
-            RoutingStats s = RoutingStats.of(out.routings().get(b));
+        for (int b = 0; b < stats.size(); b++) {
             List<Integer> counts = new ArrayList<>();
-            for (int c : s.framesPerExpert()) {
+            for (int c : stats.get(b).framesPerExpert()) {
                 counts.add(c);
             }
-            usage.add(new ExpertUsage(b, counts, s.meanGate()));
+            usage.add(new ExpertUsage(b, counts, stats.get(b).meanGate()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Word> words = text.words().stream().map(w -> new Word(w.text(), w.start(), w.end(), w.confidence()))

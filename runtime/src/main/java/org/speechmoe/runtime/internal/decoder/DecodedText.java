@@ -28,7 +28,29 @@ public record DecodedText(String text, List<TimedWord> words, List<TimedToken> t
                         timing.end(e.lastFrame(), duration), e.probability()));
             }
         }
+        return ofTokens(tokens);
+    }
+
+    /** The words and text of timed tokens. */
+    public static DecodedText ofTokens(List<TimedToken> tokens) {
         List<TimedWord> words = WordAssembler.words(tokens);
+        return new DecodedText(WordAssembler.text(words), words, tokens);
+    }
+
+    /**
+     * The segments of a recording, one after the other: a segment starts a new word whatever its first piece (a cut
+     * falls in a pause, or is forced where each side keeps the words it sees start).
+     */
+    public static DecodedText join(List<DecodedText> segments) {
+        if (segments.size() == 1) {
+            return segments.getFirst();
+        }
+        List<TimedWord> words = new ArrayList<>();
+        List<TimedToken> tokens = new ArrayList<>();
+        for (DecodedText s : segments) {
+            words.addAll(s.words());
+            tokens.addAll(s.tokens());
+        }
         return new DecodedText(WordAssembler.text(words), words, tokens);
     }
 }

@@ -65,9 +65,14 @@ public final class LoadedModel implements AutoCloseable {
         return encoder.forward(backend, state, feats.data(), feats.frames(), EncoderTrace.NONE);
     }
 
+    /** The recording at the model's sample rate: {@code audio} itself when it is at that rate already. */
+    public Samples resample(Samples audio) {
+        return Resampler.resample(audio, fbank.sampleRate());
+    }
+
     /** The CMVN-normalized features of a recording, resampled to the model's rate first. */
     public Features features(Samples audio) {
-        Features feats = fbank.compute(Resampler.resample(audio, fbank.sampleRate()));
+        Features feats = fbank.compute(resample(audio));
         cmvn.applyInPlace(feats);
         return feats;
     }

@@ -15,6 +15,20 @@ public record RoutingStats(int[] framesPerExpert, double meanGate) {
         return new RoutingStats(counts, routing.frames() == 0 ? 0 : gates / routing.frames());
     }
 
+    /** The statistics of both utterances together, as if they were one (the mean gate weighted by frames). */
+    public RoutingStats plus(RoutingStats other) {
+        int[] counts = framesPerExpert.clone();
+        int frames = 0;
+        int otherFrames = 0;
+        for (int e = 0; e < counts.length; e++) {
+            frames += counts[e];
+            otherFrames += other.framesPerExpert[e];
+            counts[e] += other.framesPerExpert[e];
+        }
+        int all = frames + otherFrames;
+        return new RoutingStats(counts, all == 0 ? 0 : (meanGate * frames + other.meanGate * otherFrames) / all);
+    }
+
     public int activeExperts() {
         int n = 0;
         for (int c : framesPerExpert) {
