@@ -106,8 +106,8 @@ final class PickleGraph {
             default -> false;
         };
         if (!scalar) {
-            throw refusal.refuse("uses a " + PythonTypes.nameOf(key) + " as a " + role
-                    + " (a state_dict's keys are str or int)");
+            throw refusal.refuse("has a " + role + " of type " + PythonTypes.nameOf(key)
+                    + (key instanceof BigInteger ? " beyond 64 bits" : "") + " (a state_dict's keys are str or int)");
         }
     }
 

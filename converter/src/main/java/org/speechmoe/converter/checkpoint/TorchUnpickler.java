@@ -134,7 +134,7 @@ final class TorchUnpickler extends Unpickler {
                 List<Object> items = stack.pop_all_since_marker();
                 stack.add(graph.created(new ArrayList<>(items), items));
             }
-            case Opcodes.APPEND -> append(List.of(stack.pop()));
+            case Opcodes.APPEND -> append(Arrays.asList(stack.pop()));
             case Opcodes.APPENDS -> append(stack.pop_all_since_marker());
             case Opcodes.EMPTY_DICT -> stack.add(graph.created(new LinkedHashMap<>(), List.of()));
             case Opcodes.DICT -> {
