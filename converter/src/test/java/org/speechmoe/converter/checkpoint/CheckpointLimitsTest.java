@@ -33,6 +33,7 @@ class CheckpointLimitsTest {
     @TempDir
     Path dir;
 
+    /** An archive of {@code pickle} and the six floats 1..6 as storage 0. */
     static Path checkpoint(Path file, byte[] pickle) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("archive/data.pkl", pickle);

@@ -28,7 +28,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * CheckpointException or in tensors that read; never another exception, an error or a hang.
  */
 class HostileCheckpointProperties {
-    private static final byte[] SIX_FLOATS = TestFiles.floatsLE(1, 2, 3, 4, 5, 6);
     private static Path dir;
 
     @BeforeContainer
@@ -80,20 +79,15 @@ class HostileCheckpointProperties {
     void hostilePickleIsRefusedOrReads(@ForAll("pickles") List<byte[]> pieces) throws IOException {
         PickleWriter pickle = new PickleWriter();
         pieces.forEach(pickle::raw);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("archive/data.pkl", pickle.stop());
-        entries.put("archive/data/0", SIX_FLOATS);
-        readOrRefuse(TestFiles.zip(dir.resolve("fuzz.pt"), entries));
+        readOrRefuse(CheckpointLimitsTest.checkpoint(dir.resolve("fuzz.pt"), pickle.stop()));
     }
 
     /** A valid checkpoint with bytes overwritten and maybe cut short: refused, or its one tensor reads as saved. */
     @Property(tries = 150, seed = "20240615")
     void damagedArchiveIsRefusedOrReads(@ForAll("damage") List<Integer> damage) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put("archive/data.pkl", new PickleWriter().orderedDict().mark().str("w")
-                .tensor("FloatStorage", "0", 6, 0, new long[] {2, 3}, new long[] {3, 1}).setItems().stop());
-        entries.put("archive/data/0", SIX_FLOATS);
-        byte[] zip = Files.readAllBytes(TestFiles.zip(dir.resolve("valid.pt"), entries));
+        byte[] zip = Files.readAllBytes(CheckpointLimitsTest.checkpoint(dir.resolve("valid.pt"), new PickleWriter()
+                .orderedDict().mark().str("w").tensor("FloatStorage", "0", 6, 0, new long[] {2, 3}, new long[] {3, 1})
+                .setItems().stop()));
         int length = zip.length - damage.getFirst() % zip.length;
         for (int i = 1; i + 1 < damage.size(); i += 2) {
             zip[damage.get(i) % zip.length] = (byte) (int) damage.get(i + 1);
