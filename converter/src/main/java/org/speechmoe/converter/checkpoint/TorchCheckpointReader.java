@@ -24,7 +24,12 @@ public final class TorchCheckpointReader {
             0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
     /** Keys under which training scripts commonly save the state_dict next to epoch, optimizer and the like. */
     private static final List<String> STATE_DICT_KEYS = List.of("model", "state_dict", "model_state_dict");
-    private static final int MAX_PICKLE_BYTES = 256 << 20;
+    /**
+     * data.pkl describes the tensors, not their data: about 150 bytes per tensor, a few hundred KiB for a 3m-asr
+     * model, a few MiB with optimizer state. 16 MiB (100,000 tensors) leaves room and keeps the unpickled objects to
+     * a few hundred MiB of heap.
+     */
+    static final int MAX_PICKLE_BYTES = 16 << 20;
 
     private TorchCheckpointReader() {
     }
@@ -99,12 +104,18 @@ public final class TorchCheckpointReader {
         }
     }
 
+    /**
+     * Reads a whole entry of at most {@code maxBytes}. The size the archive declares refuses a large entry early, but
+     * is not trusted: inflating stops one byte past the limit whatever the header says.
+     */
     private static byte[] readEntry(Path file, ZipFile zip, ZipEntry entry, int maxBytes) throws CheckpointException {
+        if (entry.getSize() > maxBytes) {
+            throw tooLarge(file, entry, maxBytes);
+        }
         try (InputStream in = zip.getInputStream(entry)) {
             byte[] bytes = in.readNBytes(maxBytes + 1);
             if (bytes.length > maxBytes) {
-                throw new CheckpointException(file + ": " + entry.getName() + " is larger than " + maxBytes
-                        + " bytes, too large for a state_dict");
+                throw tooLarge(file, entry, maxBytes);
             }
             return bytes;
         } catch (CheckpointException e) {
@@ -112,6 +123,12 @@ public final class TorchCheckpointReader {
         } catch (IOException e) {
             throw new CheckpointException(file + ": cannot read " + entry.getName() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static CheckpointException tooLarge(Path file, ZipEntry entry, int maxBytes) {
+        return new CheckpointException(file + ": refusing to load: " + entry.getName() + " inflates to more than "
+                + maxBytes + " bytes, the limit for " + (entry.getName().endsWith(".pkl")
+                        ? "a state_dict's pickle (it describes the tensors, not their data)" : "this entry"));
     }
 
     /** The pickled object itself, or the dict it holds under one of {@link #STATE_DICT_KEYS}. */
