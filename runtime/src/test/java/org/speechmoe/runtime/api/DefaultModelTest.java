@@ -49,6 +49,46 @@ class DefaultModelTest {
     }
 
     @Test
+    void aDamagedCachedCopyIsReplacedNotReused() throws IOException {
+        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+        Path jar = tmp.resolve("default-model.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(DefaultModel.RESOURCE));
+            Files.copy(model, out);
+            out.closeEntry();
+        }
+        Path cache = tmp.resolve("cache");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            Path cached = DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache);
+            byte[] damaged = Files.readAllBytes(cached);
+            damaged[damaged.length - 3] ^= 1; // same size, one bit off in the last tensor
+            Files.write(cached, damaged);
+            Path again = DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache);
+            assertEquals(cached, again);
+            assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(again), "the damaged copy was replaced");
+        }
+    }
+
+    @Test
+    void anUnwritableCacheFolderIsNamed() throws IOException {
+        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+        Path jar = tmp.resolve("default-model.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry(DefaultModel.RESOURCE));
+            Files.copy(model, out);
+            out.closeEntry();
+        }
+        Path blocker = Files.writeString(tmp.resolve("a-file"), "not a folder"); // works even as root
+        Path cache = blocker.resolve("speechmoe");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            IOException e = assertThrows(IOException.class,
+                    () -> DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache));
+            assertTrue(e.getMessage().contains("cache folder " + cache) && !e.getMessage().contains("\n"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aModelInAFolderIsUsedInPlace() throws IOException {
         Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
         Path dir = tmp.resolve("classes");
