@@ -32,6 +32,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
  * <pre>
  * java -cp speechmoe-benchmarks.jar org.speechmoe.benchmarks.ModelOpen write S|L f32|f16|bf16|q8 FILE [EXPERTS]
  * java --add-modules jdk.incubator.vector -cp speechmoe-benchmarks.jar org.speechmoe.benchmarks.ModelOpen open FILE [REPEATS]
+ * java --add-modules jdk.incubator.vector -cp speechmoe-benchmarks.jar org.speechmoe.benchmarks.ModelOpen verify FILE
  * </pre>
  */
 public final class ModelOpen {
@@ -55,6 +56,8 @@ public final class ModelOpen {
             System.out.printf(Locale.ROOT, "wrote %s (%s, %d experts, %s, routers balanced: largest expert share %.2f, "
                     + "even %.2f): %.1f MB in %.1f s%n", args[3], m, experts, args[2], share, 1.0 / experts,
                     Files.size(Path.of(args[3])) / 1e6, (System.nanoTime() - t0) / 1e9);
+        } else if (args.length >= 2 && args[0].equals("verify")) {
+            verify(Path.of(args[1]));
         } else if (args.length >= 2 && args[0].equals("open")) {
             open(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 20);
         } else {
@@ -163,6 +166,33 @@ public final class ModelOpen {
             }
         }
         return values;
+    }
+
+    /**
+     * The cost of the tensor checksums: open without and with them (the vectors' at open), then the matrices' check
+     * that the first pass does, twice (the second finds them done).
+     */
+    private static void verify(Path file) throws IOException {
+        try (LoadedModel warm = LoadedModel.open(file, false)) {
+            // class loading out of the way
+        }
+        long t0 = System.nanoTime();
+        try (LoadedModel m = LoadedModel.open(file, false)) {
+            double off = (System.nanoTime() - t0) / 1e6;
+            long t1 = System.nanoTime();
+            try (LoadedModel v = LoadedModel.open(file, true)) {
+                double on = (System.nanoTime() - t1) / 1e6;
+                long t2 = System.nanoTime();
+                v.requireIntact();
+                double first = (System.nanoTime() - t2) / 1e6;
+                long t3 = System.nanoTime();
+                v.requireIntact();
+                double again = (System.nanoTime() - t3) / 1e6;
+                System.out.printf(Locale.ROOT, "%s: %.1f MB; open without checksums %.1f ms, with the vectors' %.1f ms;"
+                        + " the matrices' before the first pass %.1f ms (%.2f GB/s), later passes %.3f ms; %s%n", file,
+                        Files.size(file) / 1e6, off, on, first, Files.size(file) / first / 1e6, again, memory());
+            }
+        }
     }
 
     private static void open(Path file, int repeats) throws IOException {

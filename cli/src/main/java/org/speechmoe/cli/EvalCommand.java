@@ -49,7 +49,7 @@ final class EvalCommand implements Callable<Integer> {
         ErrorRates.Tally beamTally = new ErrorRates.Tally();
         double audio = 0;
         double compute = 0;
-        try (SpeechMoeModel m = model == null ? SpeechMoeModel.openDefault() : SpeechMoeModel.open(model);
+        try (SpeechMoeModel m = engine.open(model);
              Recognizer g = m.newRecognizer(greedyOptions); Recognizer b = m.newRecognizer(beamOptions)) {
             for (int i = 0; i < lines.size(); i++) {
                 String[] parts = lines.get(i);

@@ -42,7 +42,7 @@ final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RecognizerOptions options = engine.recognizer(spec, 1);
-        try (SpeechMoeModel m = SpeechMoeModel.open(model); Recognizer r = m.newRecognizer(options)) {
+        try (SpeechMoeModel m = engine.open(model); Recognizer r = m.newRecognizer(options)) {
             Logits l = r.logits(audio);
             Npy.writeFloat32(out, new int[] {l.frames(), l.vocab()}, l.logProbs());
             if (routes != null) {

@@ -2,6 +2,7 @@ package org.speechmoe.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import org.speechmoe.runtime.api.NoDefaultModelException;
@@ -62,6 +63,7 @@ public final class SpeechMoeCli implements Runnable {
             case NoDefaultModelException n -> "this build embeds no default model: pass a model file, e.g. -m model.smoe";
             case AccessDeniedException a -> "permission denied: " + a.getFile();
             case IOException io when io.getMessage() != null -> io.getMessage();
+            case UncheckedIOException u when u.getCause().getMessage() != null -> u.getCause().getMessage();
             case BackendUnavailableException b -> b.getMessage();
             default -> "internal error: " + e + " (please report it; SPEECHMOE_DEBUG=1 shows the trace)";
         };

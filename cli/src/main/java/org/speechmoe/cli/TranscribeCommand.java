@@ -121,7 +121,7 @@ final class TranscribeCommand implements Callable<Integer> {
             err.flush();
             return SpeechMoeCli.EXIT_FAILED;
         }
-        try (SpeechMoeModel m = model == null ? SpeechMoeModel.openDefault() : SpeechMoeModel.open(model)) {
+        try (SpeechMoeModel m = engine.open(model)) {
             return run(m, options, inputs, expansion.problems(), out, err);
         }
     }

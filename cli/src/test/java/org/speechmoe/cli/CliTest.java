@@ -71,6 +71,29 @@ class CliTest {
     }
 
     @Test
+    void aDamagedModelIsRefusedInOneLineUnlessVerificationIsOff() throws IOException {
+        Path out = tmp.resolve("m.smoe");
+        assertEquals(0, convert(out, "f32").exit);
+        byte[] b = Files.readAllBytes(out);
+        b[b.length - 3] ^= 0x40; // in the last tensor, out_linear's bias
+        Files.write(out, b);
+        String wav = Path.of("..", "testdata", "wav", "vowels.wav").toString();
+        Run refused = run("transcribe", "-m", out.toString(), wav);
+        assertEquals(SpeechMoeCli.EXIT_FAILED, refused.exit, refused.err);
+        assertEquals(1, refused.err.lines().count(), refused.err);
+        assertTrue(refused.err.startsWith("speechmoe: " + out + ": tensor '") && refused.err.contains("checksum"),
+                refused.err);
+        assertEquals("", refused.out);
+        Run logits = run("logits", "-m", out.toString(), "--out", tmp.resolve("l.npy").toString(), wav);
+        assertEquals(refused.err, logits.err);
+        Run unchecked = run("transcribe", "--no-verify", "-m", out.toString(), wav);
+        assertEquals(0, unchecked.exit, unchecked.err);
+        Run directory = run("transcribe", "-m", tmp.toString(), wav);
+        assertEquals(SpeechMoeCli.EXIT_FAILED, directory.exit);
+        assertEquals("speechmoe: " + tmp + ": is a directory, not a .smoe model file\n", directory.err);
+    }
+
+    @Test
     void userMistakesGiveOneLineAndAnExitCode() throws IOException {
         Run missing = run("inspect", tmp.resolve("nope.smoe").toString());
         assertEquals(SpeechMoeCli.EXIT_FAILED, missing.exit);

@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 
 /**
@@ -32,6 +34,7 @@ public final class SmoeFile implements AutoCloseable {
     private final Metadata metadata;
     private final List<TensorInfo> tensors;
     private final Map<String, TensorInfo> byName;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private SmoeFile(Path path, Arena arena, MemorySegment mapped, int major, int minor, Metadata metadata,
                      List<TensorInfo> tensors) {
@@ -57,6 +60,9 @@ public final class SmoeFile implements AutoCloseable {
      */
     public static SmoeFile open(Path path) throws IOException {
         String name = path.toString();
+        if (Files.isDirectory(path)) {
+            throw new ModelFormatException(name + ": is a directory, not a .smoe model file");
+        }
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -219,8 +225,13 @@ public final class SmoeFile implements AutoCloseable {
 
     /** Names of every tensor whose checksum does not match, in file order; empty when all are intact. */
     public List<String> verifyAll() {
+        return verify(tensors);
+    }
+
+    /** Names of those of {@code some} whose checksum does not match, in their order; empty when all are intact. */
+    public List<String> verify(List<TensorInfo> some) {
         List<String> bad = new ArrayList<>();
-        for (TensorInfo t : tensors) {
+        for (TensorInfo t : some) {
             if (!verify(t)) {
                 bad.add(t.name());
             }
@@ -228,8 +239,25 @@ public final class SmoeFile implements AutoCloseable {
         return bad;
     }
 
+    /**
+     * Refuses damaged tensors: checks {@code some} and throws when any fails its checksum.
+     *
+     * @throws ModelFormatException naming the first damaged tensor (and how many more there are)
+     */
+    public void requireIntact(List<TensorInfo> some) throws ModelFormatException {
+        List<String> bad = verify(some);
+        if (!bad.isEmpty()) {
+            throw new ModelFormatException(path + ": tensor '" + bad.getFirst() + "' fails its checksum"
+                    + (bad.size() > 1 ? " (and " + (bad.size() - 1) + " more)" : "")
+                    + ": the file is damaged (its bytes changed after it was written)");
+        }
+    }
+
+    /** Unmaps the file; closing again does nothing. */
     @Override
     public void close() {
-        arena.close();
+        if (closed.compareAndSet(false, true)) {
+            arena.close();
+        }
     }
 }

@@ -60,12 +60,18 @@ public record GraphConfig(EncoderConfig encoder, MoeConfig moe, EncoderConfig em
             if (!ARCHITECTURE.equals(arch)) {
                 throw new ModelFormatException(file + ": architecture '" + arch + "' is not " + ARCHITECTURE);
             }
-            FeatureConfig f = new FeatureConfig(m.getInt("features.sample_rate"), m.getInt("features.num_mel_bins"),
-                    m.getDouble("features.frame_length_ms"), m.getDouble("features.frame_shift_ms"));
-            MoeConfig moe = new MoeConfig(m.getInt("moe.num_experts"), m.getInt("moe.hidden_units"),
+            FeatureConfig f = new FeatureConfig(ranged(m, "features.sample_rate", MIN_SAMPLE_RATE, MAX_SAMPLE_RATE),
+                    ranged(m, "features.num_mel_bins", 7, MAX_MEL_BINS),
+                    rangedMs(m, "features.frame_length_ms"), rangedMs(m, "features.frame_shift_ms"));
+            MoeConfig moe = new MoeConfig(ranged(m, "moe.num_experts", 1, MAX_EXPERTS),
+                    ranged(m, "moe.hidden_units", 1, MAX_UNITS),
                     m.getBoolean("moe.router_with_bias"), m.getBoolean("moe.keep_expert_output"));
-            return new GraphConfig(encoder(m, "encoder", file), moe, encoder(m, "embed", file), f,
-                    m.getStringList("tokens"));
+            List<String> tokens = m.getStringList("tokens");
+            if (tokens.size() > MAX_VOCABULARY) {
+                throw new IllegalArgumentException("tokens: " + tokens.size() + " tokens is more than the supported "
+                        + MAX_VOCABULARY);
+            }
+            return new GraphConfig(encoder(m, "encoder", file), moe, encoder(m, "embed", file), f, tokens);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new ModelFormatException(file + ": model metadata: " + e.getMessage());
         }
@@ -80,8 +86,43 @@ public record GraphConfig(EncoderConfig encoder, MoeConfig moe, EncoderConfig em
             throw new ModelFormatException(file + ": model metadata: unknown " + (a == null
                     ? p + ".activation_type '" + act + "'" : p + ".cnn_module_norm '" + norm + "'"));
         }
-        return new EncoderConfig(m.getInt(p + ".attention_dim"), m.getInt(p + ".attention_heads"),
-                m.getInt(p + ".num_blocks"), a, m.getBoolean(p + ".macaron_style"), m.getBoolean(p + ".use_cnn_module"),
-                m.getInt(p + ".cnn_module_kernel"), n, m.getInt(p + ".ffn_units"));
+        return new EncoderConfig(ranged(m, p + ".attention_dim", 1, MAX_ATTENTION_DIM),
+                ranged(m, p + ".attention_heads", 1, MAX_HEADS), ranged(m, p + ".num_blocks", 0, MAX_BLOCKS), a,
+                m.getBoolean(p + ".macaron_style"), m.getBoolean(p + ".use_cnn_module"),
+                ranged(m, p + ".cnn_module_kernel", 1, MAX_KERNEL), n, ranged(m, p + ".ffn_units", 1, MAX_UNITS));
+    }
+
+    /*
+     * The ranges a readable model's hyper-parameters must lie in (docs/FORMAT.md): generous, far beyond published
+     * models, but finite, so that absurd values are refused at open, naming the key, instead of becoming allocations.
+     */
+    static final int MIN_SAMPLE_RATE = 1_000;
+    static final int MAX_SAMPLE_RATE = 384_000;
+    static final int MAX_MEL_BINS = 1_024;
+    static final double MIN_FRAME_MS = 1;
+    static final double MAX_FRAME_MS = 1_000;
+    static final int MAX_ATTENTION_DIM = 8_192;
+    static final int MAX_HEADS = 128;
+    static final int MAX_BLOCKS = 128;
+    static final int MAX_KERNEL = 255;
+    static final int MAX_UNITS = 65_536;
+    static final int MAX_EXPERTS = 1_024;
+    static final int MAX_VOCABULARY = 1 << 20;
+
+    private static int ranged(Metadata m, String key, int min, int max) {
+        long v = m.getLong(key);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(key + " = " + v + " is outside the supported range " + min + ".." + max);
+        }
+        return (int) v;
+    }
+
+    private static double rangedMs(Metadata m, String key) {
+        double v = m.getDouble(key);
+        if (!(v >= MIN_FRAME_MS && v <= MAX_FRAME_MS)) {
+            throw new IllegalArgumentException(key + " = " + v + " is outside the supported range " + MIN_FRAME_MS
+                    + ".." + MAX_FRAME_MS + " ms");
+        }
+        return v;
     }
 }

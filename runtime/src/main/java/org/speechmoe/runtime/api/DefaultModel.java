@@ -16,7 +16,8 @@ import java.util.HexFormat;
  * Finds the default model that a build may embed as the classpath resource {@value #RESOURCE}. A model is read
  * through a memory mapping, which a resource inside a jar cannot give, so a jar's copy is extracted once into the
  * user's cache ({@code $XDG_CACHE_HOME/speechmoe}, else {@code ~/.cache/speechmoe}) under a name made of its SHA-256,
- * written to a temporary name and moved into place, so concurrent first uses never see half a file.
+ * written to a temporary name and moved into place, so concurrent first uses never see half a file. A cached copy is
+ * reused only when its SHA-256 is the resource's; a damaged one is replaced.
  */
 final class DefaultModel {
     static final String RESOURCE = "speechmoe/default-model.smoe";
@@ -46,11 +47,33 @@ final class DefaultModel {
         try (InputStream in = url.openStream()) {
             bytes = in.readAllBytes();
         }
-        Files.createDirectories(dir);
-        Path target = dir.resolve("default-" + sha256(bytes).substring(0, 16) + ".smoe");
-        if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
+        String sha = sha256(bytes);
+        Path target = dir.resolve("default-" + sha.substring(0, 16) + ".smoe");
+        if (Files.isRegularFile(target) && Files.size(target) == bytes.length
+                && sha.equals(sha256(Files.readAllBytes(target)))) {
             return target;
         }
+        try {
+            write(bytes, dir, target);
+        } catch (IOException e) {
+            throw new IOException("cannot write the default model into the cache folder " + dir + " ("
+                    + reason(e) + "); make it writable, or set XDG_CACHE_HOME to a writable folder", e);
+        }
+        return target;
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException a -> "permission denied: " + a.getFile();
+            case java.nio.file.NoSuchFileException n -> "no such folder: " + n.getFile();
+            case java.nio.file.FileAlreadyExistsException f -> "a file is in the way: " + f.getFile();
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason() + ": " + f.getFile();
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
+    private static void write(byte[] bytes, Path dir, Path target) throws IOException {
+        Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".default-", ".partial");
         try {
             Files.write(tmp, bytes);
@@ -62,7 +85,6 @@ final class DefaultModel {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return target;
     }
 
     private static Path cacheDir() {

@@ -1,10 +1,12 @@
 package org.speechmoe.runtime.api;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import javax.sound.sampled.AudioInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.speechmoe.runtime.internal.audio.JavaSoundAudio;
 import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.audio.WavReader;
@@ -25,22 +27,28 @@ import org.speechmoe.runtime.internal.decoder.TimedToken;
 import org.speechmoe.runtime.internal.audio.Segmentation;
 
 /**
- * Turns audio into text with a shared {@link SpeechMoeModel}. Single-threaded: a recognizer owns the state its passes
- * write (scratch now, streaming caches later) and its kernels' threads, so use one per thread. Cheap to create;
- * closing it only marks it unusable (the model owns the file), and closing twice does nothing more.
+ * Turns audio into text with a shared {@link SpeechMoeModel}. One thread at a time: a recognizer owns the state its
+ * passes write (scratch now, streaming caches later) and its kernels' threads, so use one per thread; a call while
+ * another thread's call is running is refused with {@link IllegalStateException}. Cheap to create; closing it only
+ * marks it unusable (the model owns the file), and closing twice does nothing more. A closed recognizer, or one whose
+ * model is closed, throws {@link IllegalStateException}.
  */
 public final class Recognizer implements AutoCloseable {
     /** Beam search looks at this many of each frame's most probable tokens per prefix it keeps. */
     private static final int TOKENS_PER_FRAME_PER_BEAM = 4;
 
+    private final SpeechMoeModel owner;
     private final LoadedModel model;
     private final RecognizerOptions options;
     private final Backend backend;
     private final RecognizerState state = new RecognizerState();
     private final CtcPrefixBeamSearch beamSearch;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The thread inside a call, or null: what refuses a second thread. */
+    private final AtomicReference<Thread> user = new AtomicReference<>();
 
     Recognizer(SpeechMoeModel model, RecognizerOptions options) {
+        this.owner = model;
         this.model = model.loaded();
         this.options = options;
         Backend cpu = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
@@ -57,7 +65,12 @@ public final class Recognizer implements AutoCloseable {
 
     /** A WAV file: PCM or float, any channels (mixed down) and rate (resampled). */
     public Transcript transcribe(Path audioFile) throws IOException {
-        return transcribe(WavReader.read(audioFile));
+        Samples audio = WavReader.read(audioFile);
+        try {
+            return transcribe(audio);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /**
@@ -88,6 +101,15 @@ public final class Recognizer implements AutoCloseable {
      * their times in the recording, and each segment reports the tokens that start in its keep range.
      */
     private Transcript transcribe(Samples audio) {
+        enter();
+        try {
+            return decode(audio);
+        } finally {
+            user.set(null);
+        }
+    }
+
+    private Transcript decode(Samples audio) {
         long start = System.nanoTime();
         Samples resampled = model.resample(audio);
         double rate = resampled.sampleRate();
@@ -139,7 +161,12 @@ public final class Recognizer implements AutoCloseable {
 
     /** The log-probabilities and routes of a WAV file, without decoding. */
     public Logits logits(Path audioFile) throws IOException {
-        return logits(WavReader.read(audioFile));
+        Samples audio = WavReader.read(audioFile);
+        try {
+            return logits(audio);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** The log-probabilities and routes of mono samples in [-1, 1] at any rate, without decoding. */
@@ -148,7 +175,13 @@ public final class Recognizer implements AutoCloseable {
     }
 
     private Logits logits(Samples audio) {
-        Encoder.Output out = encode(audio);
+        enter();
+        Encoder.Output out;
+        try {
+            out = encode(audio);
+        } finally {
+            user.set(null);
+        }
         int blocks = out.routings().size();
         int[] routes = new int[blocks * out.frames()];
         float[] gates = new float[blocks * out.frames()];
@@ -160,13 +193,28 @@ public final class Recognizer implements AutoCloseable {
         return new Logits(out.logProbs(), out.frames(), out.vocab(), routes, gates, blocks);
     }
 
-    private Encoder.Output encode(Samples audio) {
-        if (closed) {
-            throw new IllegalStateException("this recognizer is closed");
+    /** Takes the recognizer for this thread's call, or refuses: closed, model closed, or another thread inside. */
+    private void enter() {
+        Thread me = Thread.currentThread();
+        if (!user.compareAndSet(null, me)) {
+            Thread other = user.get();
+            throw new IllegalStateException("this recognizer is in use by thread '" + (other == null ? "?"
+                    : other.getName()) + "': a recognizer may be used by one thread at a time (make one per thread)");
         }
+        if (closed || owner.isClosed()) {
+            user.set(null);
+            if (closed) {
+                throw new IllegalStateException("this recognizer is closed");
+            }
+            owner.requireOpen();
+        }
+    }
+
+    private Encoder.Output encode(Samples audio) {
         return model.encode(backend, state, audio);
     }
 
+    /** Marks the recognizer unusable; closing again does nothing. */
     @Override
     public void close() {
         closed = true;

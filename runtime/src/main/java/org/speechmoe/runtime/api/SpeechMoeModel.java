@@ -12,25 +12,48 @@ import org.speechmoe.runtime.spi.ExpertOffload;
 /**
  * A SpeechMoE model opened from a {@code .smoe} file: loaded once, immutable, shared by any number of threads. The
  * weights stay in the memory-mapped file. Create one {@link Recognizer} per thread; they are cheap. Closing the model
- * unmaps the file: recognizers must not be used after that. Closing twice does nothing more.
+ * unmaps the file: after that, {@link #newRecognizer} and the recognizers made before throw
+ * {@link IllegalStateException}. Closing twice does nothing more.
+ *
+ * <p>Every tensor's checksum is checked before its first use ({@link ModelOptions.Verification}), so a damaged file
+ * is refused with a message naming the tensor instead of giving wrong text.
  */
 public final class SpeechMoeModel implements AutoCloseable {
     private final LoadedModel loaded;
     /** The GPU offload, opened by the first recognizer that asks for it and shared by all. */
     private ExpertOffload offload;
-    private boolean closed;
+    private volatile boolean closed;
 
     private SpeechMoeModel(LoadedModel loaded) {
         this.loaded = loaded;
     }
 
     /**
-     * Opens and checks a model file: header checksum, metadata, and every tensor the graph needs.
+     * Opens and checks a model file with {@link ModelOptions#defaults()}: header checksum, metadata, and every tensor
+     * the graph needs; the tensors' checksums before their first use.
      *
      * @throws ModelFormatException when the file is not a usable model; the message names the problem
      */
     public static SpeechMoeModel open(Path path) throws IOException {
-        return new SpeechMoeModel(LoadedModel.open(path));
+        return open(path, ModelOptions.defaults());
+    }
+
+    /**
+     * Opens and checks a model file, verifying the tensors' checksums as {@code options} say.
+     *
+     * @throws ModelFormatException when the file is not a usable model; the message names the problem
+     */
+    public static SpeechMoeModel open(Path path, ModelOptions options) throws IOException {
+        LoadedModel loaded = LoadedModel.open(path, options.verification() != ModelOptions.Verification.OFF);
+        if (options.verification() == ModelOptions.Verification.AT_OPEN) {
+            try {
+                loaded.requireIntact();
+            } catch (ModelFormatException e) {
+                loaded.close();
+                throw e;
+            }
+        }
+        return new SpeechMoeModel(loaded);
     }
 
     /**
@@ -40,7 +63,12 @@ public final class SpeechMoeModel implements AutoCloseable {
      * @throws IOException when the build embeds none
      */
     public static SpeechMoeModel openDefault() throws IOException {
-        return open(DefaultModel.locate(SpeechMoeModel.class.getClassLoader()));
+        return openDefault(ModelOptions.defaults());
+    }
+
+    /** {@link #openDefault()} with the given options. */
+    public static SpeechMoeModel openDefault(ModelOptions options) throws IOException {
+        return open(DefaultModel.locate(SpeechMoeModel.class.getClassLoader()), options);
     }
 
     /** Whether this build embeds a default model. */
@@ -52,8 +80,20 @@ public final class SpeechMoeModel implements AutoCloseable {
         return newRecognizer(RecognizerOptions.defaults());
     }
 
+    /** @throws IllegalStateException when the model is closed */
     public Recognizer newRecognizer(RecognizerOptions options) {
+        requireOpen();
         return new Recognizer(this, options);
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the model " + loaded.path() + " is closed");
+        }
     }
 
     public Path path() {
@@ -81,9 +121,7 @@ public final class SpeechMoeModel implements AutoCloseable {
      * @throws org.speechmoe.runtime.spi.BackendUnavailableException when the device or its module is missing
      */
     synchronized ExpertOffload offload(String device) {
-        if (closed) {
-            throw new IllegalStateException("this model is closed");
-        }
+        requireOpen();
         if (offload == null) {
             offload = Backends.offload(device);
         }

@@ -22,15 +22,21 @@ class DefaultModelTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void aModelInAJarIsExtractedOnceToTheCacheAndOpens() throws IOException {
-        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+    /** A jar holding {@code model} as the default-model resource. */
+    private Path jarWith(Path model) throws IOException {
         Path jar = tmp.resolve("default-model.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
             out.putNextEntry(new JarEntry(DefaultModel.RESOURCE));
             Files.copy(model, out);
             out.closeEntry();
         }
+        return jar;
+    }
+
+    @Test
+    void aModelInAJarIsExtractedOnceToTheCacheAndOpens() throws IOException {
+        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+        Path jar = jarWith(model);
         Path cache = tmp.resolve("cache");
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
             Path first = DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache);
@@ -45,6 +51,36 @@ class DefaultModelTest {
             try (SpeechMoeModel m = SpeechMoeModel.open(second)) {
                 assertEquals(2, m.config().encoder().numBlocks());
             }
+        }
+    }
+
+    @Test
+    void aDamagedCachedCopyIsReplacedNotReused() throws IOException {
+        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+        Path jar = jarWith(model);
+        Path cache = tmp.resolve("cache");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            Path cached = DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache);
+            byte[] damaged = Files.readAllBytes(cached);
+            damaged[damaged.length - 3] ^= 1; // same size, one bit off in the last tensor
+            Files.write(cached, damaged);
+            Path again = DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache);
+            assertEquals(cached, again);
+            assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(again), "the damaged copy was replaced");
+        }
+    }
+
+    @Test
+    void anUnwritableCacheFolderIsNamed() throws IOException {
+        Path model = ReferenceFixtures.smoe("ctc_ln_swish_e2", DType.Q8);
+        Path jar = jarWith(model);
+        Path blocker = Files.writeString(tmp.resolve("a-file"), "not a folder"); // works even as root
+        Path cache = blocker.resolve("speechmoe");
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            IOException e = assertThrows(IOException.class,
+                    () -> DefaultModel.extract(loader.getResource(DefaultModel.RESOURCE), cache));
+            assertTrue(e.getMessage().contains("cache folder " + cache) && !e.getMessage().contains("\n"),
+                    e.getMessage());
         }
     }
 

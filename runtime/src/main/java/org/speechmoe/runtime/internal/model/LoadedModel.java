@@ -1,6 +1,7 @@
 package org.speechmoe.runtime.internal.model;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import org.speechmoe.format.ModelFormatException;
 import org.speechmoe.format.SmoeFile;
@@ -31,9 +32,11 @@ public final class LoadedModel implements AutoCloseable {
     private final FbankExtractor fbank;
     private final Cmvn cmvn;
     private final FrameTiming timing;
+    private final ModelWeights weights;
 
     private LoadedModel(SmoeFile file, GraphConfig config, ModelWeights weights) {
         this.file = file;
+        this.weights = weights;
         this.config = config;
         this.encoder = new Encoder(weights, config);
         FeatureConfig f = config.features();
@@ -43,24 +46,49 @@ public final class LoadedModel implements AutoCloseable {
         this.timing = new FrameTiming(f.frameShiftMs() / 1000, f.frameLengthMs() / 1000, 4, 7);
     }
 
+    /** {@link #open(Path, boolean) open(path, true)}: with checksums checked before first use. */
+    public static LoadedModel open(Path path) throws IOException {
+        return open(path, true);
+    }
+
     /**
-     * Opens and checks a model file: header checksum, metadata, and every tensor the graph needs.
+     * Opens and checks a model file: header checksum, metadata, and every tensor the graph needs; with {@code verify},
+     * the checksums of the small vectors now and those of the matrices before the first pass
+     * ({@link #requireIntact}).
      *
      * @throws ModelFormatException when the file is not a usable model; the message names the problem
      */
-    public static LoadedModel open(Path path) throws IOException {
+    public static LoadedModel open(Path path, boolean verify) throws IOException {
         SmoeFile file = SmoeFile.open(path);
         try {
             GraphConfig config = GraphConfig.fromMetadata(file.metadata(), path.toString());
-            return new LoadedModel(file, config, ModelWeights.check(file, config));
+            return new LoadedModel(file, config, ModelWeights.check(file, config, verify));
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    /** CTC log-probabilities and routes of one recording: resampling, features, CMVN and the encoder. */
+    /**
+     * Verifies the weight matrices' checksums unless done before (or verification is off); thread-safe.
+     *
+     * @throws ModelFormatException naming the first damaged matrix
+     */
+    public void requireIntact() throws ModelFormatException {
+        weights.requireIntactMatrices();
+    }
+
+    /**
+     * CTC log-probabilities and routes of one recording: resampling, features, CMVN and the encoder.
+     *
+     * @throws UncheckedIOException around the {@link ModelFormatException} when a weight matrix is damaged
+     */
     public Encoder.Output encode(Backend backend, RecognizerState state, Samples audio) {
+        try {
+            requireIntact();
+        } catch (ModelFormatException e) {
+            throw new UncheckedIOException(e);
+        }
         Features feats = features(audio);
         return encoder.forward(backend, state, feats.data(), feats.frames(), EncoderTrace.NONE);
     }

@@ -18,19 +18,40 @@ import org.speechmoe.runtime.spi.Matrix;
 /**
  * Typed access to the tensors of an open model, checked once against the graph its metadata describes. Matrices
  * stay in the mapping; the small parameter vectors (norms, biases, routers) are copied to the heap as floats.
+ *
+ * <p>With verification on, the vectors' checksums are checked when the weights are checked (they are read then
+ * anyway), and the matrices' by {@link #requireIntactMatrices}, once, whichever thread asks first; the others wait.
  */
 public final class ModelWeights {
-    private final SmoeFile file;
+    /** At most this many problems are listed in a refusal; the rest are counted. */
+    private static final int LISTED_PROBLEMS = 8;
 
-    private ModelWeights(SmoeFile file) {
+    private final SmoeFile file;
+    /** The matrices still to verify: empty when verification is off or done. */
+    private final List<TensorInfo> matrices;
+    private volatile boolean matricesIntact;
+    private ModelFormatException damage;
+
+    private ModelWeights(SmoeFile file, List<TensorInfo> matrices) {
         this.file = file;
+        this.matrices = matrices;
+        this.matricesIntact = matrices.isEmpty();
     }
 
-    /** Checks that the file holds every tensor of {@code graph} with its shape, and reports all that do not. */
-    public static ModelWeights check(SmoeFile file, GraphConfig graph) throws ModelFormatException {
+    /**
+     * Checks that the file holds every tensor of {@code graph} with its shape, and reports all that do not; with
+     * {@code verify}, also checks the checksums of the vectors, and keeps the matrices for
+     * {@link #requireIntactMatrices}.
+     */
+    public static ModelWeights check(SmoeFile file, GraphConfig graph, boolean verify) throws ModelFormatException {
         List<String> problems = new ArrayList<>();
+        List<TensorInfo> vectors = new ArrayList<>();
+        List<TensorInfo> matrices = new ArrayList<>();
         for (GraphTensor g : GraphTensors.of(graph)) {
             var t = file.find(g.name());
+            if (t.isPresent()) {
+                (g.matrix() ? matrices : vectors).add(t.get());
+            }
             if (t.isEmpty()) {
                 problems.add("missing " + g.name() + " " + Shapes.format(g.shape()));
             } else if (!Arrays.equals(t.get().shape(), g.shape())) {
@@ -41,10 +62,40 @@ public final class ModelWeights {
             }
         }
         if (!problems.isEmpty()) {
+            String more = problems.size() > LISTED_PROBLEMS
+                    ? "; and " + (problems.size() - LISTED_PROBLEMS) + " more" : "";
             throw new ModelFormatException(file.path() + ": the tensors do not match the model's hyper-parameters: "
-                    + String.join("; ", problems));
+                    + String.join("; ", problems.subList(0, Math.min(LISTED_PROBLEMS, problems.size()))) + more);
         }
-        return new ModelWeights(file);
+        if (!verify) {
+            return new ModelWeights(file, List.of());
+        }
+        file.requireIntact(vectors);
+        return new ModelWeights(file, List.copyOf(matrices));
+    }
+
+    /**
+     * Verifies the matrices' checksums the first time it is called; later calls return at once, or refuse again.
+     *
+     * @throws ModelFormatException naming the first damaged matrix
+     */
+    public void requireIntactMatrices() throws ModelFormatException {
+        if (matricesIntact) {
+            return;
+        }
+        synchronized (this) {
+            if (damage == null && !matricesIntact) {
+                try {
+                    file.requireIntact(matrices);
+                    matricesIntact = true;
+                } catch (ModelFormatException e) {
+                    damage = e;
+                }
+            }
+            if (damage != null) {
+                throw new ModelFormatException(damage.getMessage());
+            }
+        }
     }
 
     private TensorInfo info(String name) {

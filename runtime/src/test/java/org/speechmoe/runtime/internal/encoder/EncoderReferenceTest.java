@@ -52,7 +52,7 @@ class EncoderReferenceTest {
     private void check(String model, String utterance, Backend backend) throws IOException {
         try (SmoeFile file = SmoeFile.open(ReferenceFixtures.smoe(model, DType.F32))) {
             GraphConfig g = GraphConfig.fromMetadata(file.metadata(), file.path().toString());
-            Encoder encoder = new Encoder(ModelWeights.check(file, g), g);
+            Encoder encoder = new Encoder(ModelWeights.check(file, g, true), g);
             Npy.Array feats = ReferenceFixtures.array(model, utterance, "feats");
             Map<String, float[]> traced = new HashMap<>();
             Encoder.Output out = encoder.forward(backend, new RecognizerState(), feats.data(), feats.dim(0),

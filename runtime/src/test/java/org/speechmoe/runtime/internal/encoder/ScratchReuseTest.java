@@ -41,7 +41,7 @@ class ScratchReuseTest {
                 List<Npy.Array> order = new ArrayList<>(inputs);
                 order.addAll(inputs.reversed());
                 order.addAll(inputs);
-                Encoder shared = new Encoder(ModelWeights.check(file, g), g);
+                Encoder shared = new Encoder(ModelWeights.check(file, g, true), g);
                 RecognizerState state = new RecognizerState();
                 for (Npy.Array feats : order) {
                     float[] reused;
@@ -54,7 +54,7 @@ class ScratchReuseTest {
                     }
                     float[] fresh;
                     try (ExecutorService thread = Executors.newSingleThreadExecutor()) {
-                        fresh = thread.submit(() -> new Encoder(ModelWeights.check(file, g), g)
+                        fresh = thread.submit(() -> new Encoder(ModelWeights.check(file, g, true), g)
                                 .forward(backend, new RecognizerState(), feats.data().clone(), feats.dim(0), EncoderTrace.NONE)
                                         .logProbs())
                                 .get();
