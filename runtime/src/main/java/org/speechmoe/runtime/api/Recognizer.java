@@ -95,11 +95,6 @@ public final class Recognizer implements AutoCloseable {
         return transcribe(samples, sampleRate);
     }
 
-    /**
-     * Recognizes a recording segment by segment ({@link Segmentation}: one segment when it lasts at most
-     * {@value Segmentation#MAX_SECONDS} s), so that memory stays bounded and time linear in its length; tokens keep
-     * their times in the recording, and each segment reports the tokens that start in its keep range.
-     */
     private Transcript transcribe(Samples audio) {
         enter();
         try {
@@ -109,6 +104,11 @@ public final class Recognizer implements AutoCloseable {
         }
     }
 
+    /**
+     * Recognizes a recording segment by segment ({@link Segmentation}: one segment when it lasts at most
+     * {@value Segmentation#MAX_SECONDS} s), so that memory stays bounded and time linear in its length; tokens keep
+     * their times in the recording, and each segment reports the tokens that start in its keep range.
+     */
     private Transcript decode(Samples audio) {
         long start = System.nanoTime();
         Samples resampled = model.resample(audio);
