@@ -10,6 +10,11 @@ import java.util.List;
  * @param meanGate        the mean router probability of the chosen experts (1: certain; 1/E: undecided)
  */
 public record ExpertUsage(int block, List<Integer> framesPerExpert, double meanGate) {
+    /**
+     * Copies the counts.
+     *
+     * @throws NullPointerException when {@code framesPerExpert} is or holds null
+     */
     public ExpertUsage {
         framesPerExpert = List.copyOf(framesPerExpert);
     }

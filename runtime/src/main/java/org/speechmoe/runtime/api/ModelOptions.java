@@ -25,15 +25,30 @@ public record ModelOptions(Verification verification) {
         OFF
     }
 
+    /**
+     * Checks the options.
+     *
+     * @throws NullPointerException when {@code verification} is null
+     */
     public ModelOptions {
         Objects.requireNonNull(verification, "verification");
     }
 
-    /** Checksums checked before first use ({@link Verification#FIRST_USE}). */
+    /**
+     * Checksums checked before first use ({@link Verification#FIRST_USE}).
+     *
+     * @return the default options
+     */
     public static ModelOptions defaults() {
         return new ModelOptions(Verification.FIRST_USE);
     }
 
+    /**
+     * These options with another verification.
+     *
+     * @param v when the tensors' checksums are checked
+     * @return new options
+     */
     public ModelOptions withVerification(Verification v) {
         return new ModelOptions(v);
     }

@@ -32,7 +32,10 @@ public final class SpeechMoeModel implements AutoCloseable {
      * Opens and checks a model file with {@link ModelOptions#defaults()}: header checksum, metadata, and every tensor
      * the graph needs; the tensors' checksums before their first use.
      *
+     * @param path the {@code .smoe} file
+     * @return the open model, to be closed by the caller
      * @throws ModelFormatException when the file is not a usable model; the message names the problem
+     * @throws IOException          when the file cannot be read
      */
     public static SpeechMoeModel open(Path path) throws IOException {
         return open(path, ModelOptions.defaults());
@@ -41,7 +44,12 @@ public final class SpeechMoeModel implements AutoCloseable {
     /**
      * Opens and checks a model file, verifying the tensors' checksums as {@code options} say.
      *
-     * @throws ModelFormatException when the file is not a usable model; the message names the problem
+     * @param path    the {@code .smoe} file
+     * @param options when the tensors' checksums are checked
+     * @return the open model, to be closed by the caller
+     * @throws ModelFormatException when the file is not a usable model (with {@code AT_OPEN}: also a damaged tensor);
+     *                              the message names the problem
+     * @throws IOException          when the file cannot be read
      */
     public static SpeechMoeModel open(Path path, ModelOptions options) throws IOException {
         LoadedModel loaded = LoadedModel.open(path, options.verification() != ModelOptions.Verification.OFF);
@@ -60,27 +68,54 @@ public final class SpeechMoeModel implements AutoCloseable {
      * Opens the default model embedded in this build (see the README), extracting it to the user's cache on first
      * use when it sits inside a jar.
      *
-     * @throws IOException when the build embeds none
+     * @return the open model, to be closed by the caller
+     * @throws NoDefaultModelException when the build embeds none
+     * @throws IOException             when the model cannot be extracted to the cache or read
      */
     public static SpeechMoeModel openDefault() throws IOException {
         return openDefault(ModelOptions.defaults());
     }
 
-    /** {@link #openDefault()} with the given options. */
+    /**
+     * {@link #openDefault()} with the given options.
+     *
+     * @param options when the tensors' checksums are checked
+     * @return the open model, to be closed by the caller
+     * @throws NoDefaultModelException when the build embeds none
+     * @throws IOException             when the model cannot be extracted to the cache or read
+     */
     public static SpeechMoeModel openDefault(ModelOptions options) throws IOException {
         return open(DefaultModel.locate(SpeechMoeModel.class.getClassLoader()), options);
     }
 
-    /** Whether this build embeds a default model. */
+    /**
+     * Whether this build embeds a default model.
+     *
+     * @return true when {@link #openDefault()} finds one
+     */
     public static boolean hasDefault() {
         return SpeechMoeModel.class.getClassLoader().getResource(DefaultModel.RESOURCE) != null;
     }
 
+    /**
+     * A recognizer with {@link RecognizerOptions#defaults()}.
+     *
+     * @return a new recognizer of this model, for one thread at a time
+     * @throws IllegalStateException when the model is closed
+     */
     public Recognizer newRecognizer() {
         return newRecognizer(RecognizerOptions.defaults());
     }
 
-    /** @throws IllegalStateException when the model is closed */
+    /**
+     * A recognizer with the given options: cheap, one per thread.
+     *
+     * @param options how it decodes and on what it runs
+     * @return a new recognizer of this model, for one thread at a time
+     * @throws IllegalStateException           when the model is closed
+     * @throws org.speechmoe.runtime.spi.BackendUnavailableException when the options ask for a backend or device
+     *                                         this JVM cannot run (the message says what is missing)
+     */
     public Recognizer newRecognizer(RecognizerOptions options) {
         requireOpen();
         return new Recognizer(this, options);
@@ -96,16 +131,29 @@ public final class SpeechMoeModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The file this model was opened from.
+     *
+     * @return its path
+     */
     public Path path() {
         return loaded.path();
     }
 
-    /** The hyper-parameters, features and vocabulary the file declares. */
+    /**
+     * The hyper-parameters, features and vocabulary the file declares.
+     *
+     * @return the model's configuration
+     */
     public GraphConfig config() {
         return loaded.config();
     }
 
-    /** The vocabulary by token id; {@code <blank>} is 0. */
+    /**
+     * The vocabulary by token id; {@code <blank>} is 0.
+     *
+     * @return the pieces, index = token id
+     */
     public List<String> tokens() {
         return loaded.config().tokens();
     }
@@ -128,6 +176,7 @@ public final class SpeechMoeModel implements AutoCloseable {
         return offload;
     }
 
+    /** Unmaps the file and frees any device; recognizers of this model can no longer be used. Idempotent. */
     @Override
     public void close() {
         synchronized (this) {

@@ -14,13 +14,22 @@ import java.util.List;
  */
 public record Transcript(String text, List<Word> words, List<Token> tokens, List<ExpertUsage> expertUsage,
                          double audioSeconds, double computeSeconds) {
+    /**
+     * Copies the lists.
+     *
+     * @throws NullPointerException when a list is or holds null
+     */
     public Transcript {
         words = List.copyOf(words);
         tokens = List.copyOf(tokens);
         expertUsage = List.copyOf(expertUsage);
     }
 
-    /** Compute time per second of audio: below 1 is faster than real time. */
+    /**
+     * Compute time per second of audio.
+     *
+     * @return {@code computeSeconds / audioSeconds}: below 1 is faster than real time; 0 for empty audio
+     */
     public double realtimeFactor() {
         return audioSeconds == 0 ? 0 : computeSeconds / audioSeconds;
     }

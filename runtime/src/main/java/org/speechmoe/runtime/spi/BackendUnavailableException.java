@@ -5,10 +5,21 @@ package org.speechmoe.runtime.spi;
  * one line for a user, saying what is missing and how to run with it.
  */
 public final class BackendUnavailableException extends IllegalStateException {
+    /**
+     * A refusal without a cause.
+     *
+     * @param message one line: what is missing and how to run with it
+     */
     public BackendUnavailableException(String message) {
         super(message);
     }
 
+    /**
+     * A refusal caused by what the backend or device reported.
+     *
+     * @param message one line: what is missing and how to run with it
+     * @param cause   what the backend or device reported
+     */
     public BackendUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
