@@ -117,7 +117,7 @@ final class TranscribeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (inputs.isEmpty()) {
-            expansion.problems().forEach(p -> err.println("speechmoe: " + p));
+            expansion.problems().forEach(p -> err.println(SpeechMoeCli.message(p)));
             err.flush();
             return SpeechMoeCli.EXIT_FAILED;
         }
@@ -158,7 +158,7 @@ final class TranscribeCommand implements Callable<Integer> {
             return t;
         });
         try (Progress status = new Progress(err, show, n, sum, System::nanoTime)) {
-            problems.forEach(p -> status.print(err, "speechmoe: " + p + "\n"));
+            problems.forEach(p -> status.print(err, SpeechMoeCli.message(p) + "\n"));
             status.start();
             for (Recognizer r : recognizers) {
                 pool.execute(() -> {
@@ -177,15 +177,15 @@ final class TranscribeCommand implements Callable<Integer> {
                 Outcome o = results.get(i).join();
                 if (o.error() != null) {
                     failures++;
-                    status.print(err, "speechmoe: " + input.name() + ": " + o.error() + "\n");
+                    status.print(err, SpeechMoeCli.message(input.name() + ": " + o.error()) + "\n");
                 } else if (outputDir != null) {
                     Path target = input.output(outputDir, format);
                     try {
                         AtomicOutput.write(target, o.rendered());
                     } catch (IOException e) {
                         failures++;
-                        status.print(err, "speechmoe: " + input.name() + ": cannot write " + target + ": "
-                                + reason(e, target.toString()) + "\n");
+                        status.print(err, SpeechMoeCli.message(input.name() + ": cannot write " + target + ": "
+                                + reason(e, target.toString())) + "\n");
                     }
                 } else {
                     status.print(out, o.rendered());
