@@ -113,6 +113,10 @@ final class TranscribeCommand implements Callable<Integer> {
             if (collision != null) {
                 throw usage(collision);
             }
+            String unwritable = unwritable(outputDir);
+            if (unwritable != null) {
+                throw new IOException(unwritable);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -239,6 +243,24 @@ final class TranscribeCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * Why nothing can be written under {@code dir}, checked before any work: {@code dir}, or the nearest folder above
+     * it that exists (where it would be created), cannot be written to; null if it can.
+     */
+    static String unwritable(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || Files.isWritable(existing)) {
+            return null;
+        }
+        String why = "permission denied or a read-only file system";
+        return existing.equals(dir.toAbsolutePath())
+                ? "cannot write to --output-dir " + dir + " (" + why + ")"
+                : "cannot create --output-dir " + dir + ": " + existing + " is not writable (" + why + ")";
     }
 
     /** Why reading or writing {@code name} failed, in one line that does not repeat the name. */
