@@ -2,12 +2,15 @@ package org.speechmoe.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -66,6 +69,23 @@ class AtomicOutputTest {
         AtomicOutput.write(other.resolve("g.txt"), "g");
         try (var s = Files.list(other)) {
             assertEquals(List.of(other.resolve("g.txt")), s.toList(), "the leftover of a reused process id stays");
+        }
+    }
+
+    @Test
+    void anUnwritableOutputFolderIsNamedBeforeAnyWork() throws Exception {
+        assertNull(TranscribeCommand.unwritable(tmp.resolve("new/deeper")));
+        Path locked = Files.createDirectory(tmp.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(locked), "the user may write anywhere (root)");
+            assertEquals("cannot write to --output-dir " + locked + " (permission denied or a read-only file system)",
+                    TranscribeCommand.unwritable(locked));
+            assertEquals("cannot create --output-dir " + locked.resolve("a/b") + ": " + locked
+                            + " is not writable (permission denied or a read-only file system)",
+                    TranscribeCommand.unwritable(locked.resolve("a/b")));
+        } finally {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 
