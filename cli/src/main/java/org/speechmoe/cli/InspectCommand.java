@@ -42,17 +42,18 @@ final class InspectCommand implements Callable<Integer> {
             out.println("metadata");
             for (String key : m.keys()) {
                 if (!key.equals("tokens")) {
-                    out.printf(Locale.ROOT, "  %-32s %s%n", key, m.display(key));
+                    out.printf(Locale.ROOT, "  %-32s %s%n", Printable.of(key), Printable.of(m.display(key)));
                 }
             }
             if (m.contains("tokens") && m.type("tokens") == Metadata.Type.STRING_ARRAY) {
                 List<String> tokens = m.getStringList("tokens");
-                out.printf(Locale.ROOT, "  %-32s %d tokens: %s%n", "vocabulary", tokens.size(), m.display("tokens"));
+                out.printf(Locale.ROOT, "  %-32s %d tokens: %s%n", "vocabulary", tokens.size(),
+                        Printable.of(m.display("tokens")));
             }
             try {
                 GraphConfig.fromMetadata(m, model.toString());
             } catch (Exception e) {
-                out.println("  (not a SpeechMoE graph this version can run: " + e.getMessage() + ")");
+                out.println("  (not a SpeechMoE graph this version can run: " + Printable.of(e.getMessage()) + ")");
             }
             out.println();
             out.printf(Locale.ROOT, "%-60s %-5s %-18s %12s %12s%s%n", "tensor", "dtype", "shape", "bytes", "offset",
@@ -66,7 +67,7 @@ final class InspectCommand implements Callable<Integer> {
                     bad += ok ? 0 : 1;
                     check = ok ? "  ok" : "  MISMATCH";
                 }
-                out.printf(Locale.ROOT, "%-60s %-5s %-18s %12d %12d%s%n", t.name(), t.dtype().label(),
+                out.printf(Locale.ROOT, "%-60s %-5s %-18s %12d %12d%s%n", Printable.of(t.name()), t.dtype().label(),
                         Shapes.format(t.shape()), t.byteLength(), t.offset(), check);
                 long[] tot = totals.computeIfAbsent(t.dtype(), k -> new long[3]);
                 tot[0]++;

@@ -113,11 +113,15 @@ final class TranscribeCommand implements Callable<Integer> {
             if (collision != null) {
                 throw usage(collision);
             }
+            String unwritable = unwritable(outputDir);
+            if (unwritable != null) {
+                throw new IOException(unwritable);
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (inputs.isEmpty()) {
-            expansion.problems().forEach(p -> err.println("speechmoe: " + p));
+            expansion.problems().forEach(p -> err.println(SpeechMoeCli.message(p)));
             err.flush();
             return SpeechMoeCli.EXIT_FAILED;
         }
@@ -158,7 +162,7 @@ final class TranscribeCommand implements Callable<Integer> {
             return t;
         });
         try (Progress status = new Progress(err, show, n, sum, System::nanoTime)) {
-            problems.forEach(p -> status.print(err, "speechmoe: " + p + "\n"));
+            problems.forEach(p -> status.print(err, SpeechMoeCli.message(p) + "\n"));
             status.start();
             for (Recognizer r : recognizers) {
                 pool.execute(() -> {
@@ -177,15 +181,15 @@ final class TranscribeCommand implements Callable<Integer> {
                 Outcome o = results.get(i).join();
                 if (o.error() != null) {
                     failures++;
-                    status.print(err, "speechmoe: " + input.name() + ": " + o.error() + "\n");
+                    status.print(err, SpeechMoeCli.message(input.name() + ": " + o.error()) + "\n");
                 } else if (outputDir != null) {
                     Path target = input.output(outputDir, format);
                     try {
                         AtomicOutput.write(target, o.rendered());
                     } catch (IOException e) {
                         failures++;
-                        status.print(err, "speechmoe: " + input.name() + ": cannot write " + target + ": "
-                                + reason(e, target.toString()) + "\n");
+                        status.print(err, SpeechMoeCli.message(input.name() + ": cannot write " + target + ": "
+                                + reason(e, target.toString())) + "\n");
                     }
                 } else {
                     status.print(out, o.rendered());
@@ -239,6 +243,24 @@ final class TranscribeCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /**
+     * Why nothing can be written under {@code dir}, checked before any work: {@code dir}, or the nearest folder above
+     * it that exists (where it would be created), cannot be written to; null if it can.
+     */
+    static String unwritable(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || Files.isWritable(existing)) {
+            return null;
+        }
+        String why = "permission denied or a read-only file system";
+        return existing.equals(dir.toAbsolutePath())
+                ? "cannot write to --output-dir " + dir + " (" + why + ")"
+                : "cannot create --output-dir " + dir + ": " + existing + " is not writable (" + why + ")";
     }
 
     /** Why reading or writing {@code name} failed, in one line that does not repeat the name. */
