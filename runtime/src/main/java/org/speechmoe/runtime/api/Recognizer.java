@@ -1,13 +1,15 @@
 package org.speechmoe.runtime.api;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import javax.sound.sampled.AudioInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.speechmoe.runtime.internal.audio.AudioReader;
 import org.speechmoe.runtime.internal.audio.JavaSoundAudio;
+import org.speechmoe.runtime.internal.audio.SampleRates;
 import org.speechmoe.runtime.internal.audio.Samples;
-import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.backend.OffloadedBackend;
@@ -53,9 +55,27 @@ public final class Recognizer implements AutoCloseable {
         return options;
     }
 
-    /** A WAV file: PCM or float, any channels (mixed down) and rate (resampled). */
+    /**
+     * An audio file, its container told from its bytes, not its name: WAV (PCM, float, μ-law, A-law), AIFF and Sun AU
+     * always; FLAC, MP3 and Ogg Vorbis when {@code speechmoe-audio-codecs} is on the class or module path. Any channels
+     * (mixed down) and any rate from 4 kHz to 384 kHz (resampled). The file is read once, front to back, so a named
+     * pipe works too. Unusable audio is an {@link IOException} whose message is one line starting with the path.
+     */
     public Transcript transcribe(Path audioFile) throws IOException {
-        return transcribe(WavReader.read(audioFile));
+        return transcribe(AudioReader.read(audioFile));
+    }
+
+    /**
+     * An audio file's bytes from a stream (standard input, a pipe, an upload), read to its end and not closed: the
+     * containers and rates of {@link #transcribe(Path)}. Error messages start with "stream".
+     */
+    public Transcript transcribe(InputStream audioFile) throws IOException {
+        return transcribe(audioFile, "stream");
+    }
+
+    /** As {@link #transcribe(InputStream)}, with error messages that start with {@code name}. */
+    public Transcript transcribe(InputStream audioFile, String name) throws IOException {
+        return transcribe(AudioReader.read(audioFile, name));
     }
 
     /**
@@ -66,12 +86,16 @@ public final class Recognizer implements AutoCloseable {
         return transcribe(JavaSoundAudio.read(stream));
     }
 
-    /** Mono samples in [-1, 1] at any sample rate (resampled to the model's). */
+    /**
+     * Mono samples in [-1, 1] at any sample rate from 4 kHz to 384 kHz (resampled to the model's); another rate is an
+     * {@link IllegalArgumentException}.
+     */
     public Transcript transcribe(float[] samples, int sampleRate) {
+        SampleRates.require(sampleRate);
         return transcribe(new Samples(samples, sampleRate));
     }
 
-    /** 16-bit PCM at any sample rate. */
+    /** 16-bit PCM at a sample rate from 4 kHz to 384 kHz. */
     public Transcript transcribe(short[] pcm, int sampleRate) {
         float[] samples = new float[pcm.length];
         for (int i = 0; i < pcm.length; i++) {
@@ -104,13 +128,14 @@ public final class Recognizer implements AutoCloseable {
         return new Transcript(text.text(), words, tokens, usage, audio.seconds(), seconds);
     }
 
-    /** The log-probabilities and routes of a WAV file, without decoding. */
+    /** The log-probabilities and routes of an audio file ({@link #transcribe(Path)}'s formats), without decoding. */
     public Logits logits(Path audioFile) throws IOException {
-        return logits(WavReader.read(audioFile));
+        return logits(AudioReader.read(audioFile));
     }
 
-    /** The log-probabilities and routes of mono samples in [-1, 1] at any rate, without decoding. */
+    /** The log-probabilities and routes of mono samples in [-1, 1] at 4 kHz to 384 kHz, without decoding. */
     public Logits logits(float[] samples, int sampleRate) {
+        SampleRates.require(sampleRate);
         return logits(new Samples(samples, sampleRate));
     }
 

@@ -13,6 +13,11 @@ public final class JavaSoundAudio {
     }
 
     public static Samples read(AudioInputStream stream) throws IOException {
+        return read(stream, "audio stream");
+    }
+
+    /** As {@link #read(AudioInputStream)}; {@code name} starts every error message. */
+    static Samples read(AudioInputStream stream, String name) throws IOException {
         AudioFormat f = stream.getFormat();
         AudioFormat.Encoding enc = f.getEncoding();
         int bits = f.getSampleSizeInBits();
@@ -21,16 +26,17 @@ public final class JavaSoundAudio {
         boolean pcm = enc.equals(AudioFormat.Encoding.PCM_SIGNED) || enc.equals(AudioFormat.Encoding.PCM_UNSIGNED);
         boolean isFloat = enc.equals(AudioFormat.Encoding.PCM_FLOAT);
         if (!(pcm && bits >= 1 && bits <= 32) && !(isFloat && (bits == 32 || bits == 64))) {
-            throw new AudioFormatException("audio stream: unsupported Java Sound format " + f
+            throw new AudioFormatException(name + ": unsupported Java Sound format " + f
                     + " (PCM of 8 to 32 bits or 32/64-bit float are read)");
         }
-        if (channels < 1 || f.getSampleRate() <= 0 || f.getFrameSize() != bytes * channels) {
-            throw new AudioFormatException("audio stream: unsupported Java Sound format " + f);
+        if (channels < 1 || f.getFrameSize() != bytes * channels) {
+            throw new AudioFormatException(name + ": unsupported Java Sound format " + f);
         }
+        SampleRates.check(f.getSampleRate(), name);
         byte[] data = stream.readAllBytes();
         int frames = data.length / f.getFrameSize();
         if (frames == 0) {
-            throw new AudioFormatException("audio stream: contains no samples");
+            throw new AudioFormatException(name + ": contains no samples");
         }
         boolean unsigned = enc.equals(AudioFormat.Encoding.PCM_UNSIGNED);
         double scale = Math.scalb(1.0, 8 * bytes - 1);
@@ -50,7 +56,7 @@ public final class JavaSoundAudio {
             }
             float sample = (float) (sum / channels);
             if (!Float.isFinite(sample)) {
-                throw new AudioFormatException("audio stream: sample " + t + " is " + sample + ", not a usable value");
+                throw new AudioFormatException(name + ": sample " + t + " is " + sample + ", not a usable value");
             }
             out[t] = sample;
         }
