@@ -4,7 +4,8 @@
  *
  * <p>{@code jdk.incubator.vector} is optional: without it (the JVM needs {@code --add-modules jdk.incubator.vector})
  * the scalar backend runs. {@code java.desktop} is needed for Java Sound ({@code javax.sound.sampled}): the API
- * accepts an {@code AudioInputStream}, so it is required transitively.
+ * accepts an {@code AudioInputStream}, so it is required transitively. Compressed audio (FLAC, MP3, Ogg Vorbis) is read
+ * through Java Sound providers found with {@code ServiceLoader}; {@code speechmoe-audio-codecs} brings them.
  */
 module org.speechmoe.runtime {
     requires transitive org.speechmoe.format;
@@ -16,4 +17,6 @@ module org.speechmoe.runtime {
     exports org.speechmoe.runtime.spi;
 
     uses org.speechmoe.runtime.spi.ExpertOffloadProvider;
+    // FLAC, MP3 and Ogg Vorbis decoders (module speechmoe-audio-codecs, or any Java Sound provider) and the JDK's own
+    uses javax.sound.sampled.spi.AudioFileReader;
 }

@@ -20,8 +20,8 @@ import java.util.Set;
 
 /**
  * The audio files that {@code transcribe}'s PATH arguments name. A file named explicitly is always taken (and fails
- * later if it is not usable audio). A directory is searched recursively for {@code .wav}/{@code .wave} files (any
- * case), skipping hidden files and folders (names starting with a dot) and not following links to folders; what it
+ * later if it is not usable audio); {@code -} is standard input. A directory is searched recursively for files with
+ * an audio extension ({@link #EXTENSIONS}, any case), skipping hidden files and folders (names starting with a dot) and not following links to folders; what it
  * holds is taken in the order of the paths relative to it. A file reached twice is taken once.
  */
 final class AudioInputs {
@@ -49,9 +49,19 @@ final class AudioInputs {
     record Expansion(List<Input> inputs, List<String> problems) {
     }
 
+    /** What a directory walk takes: the containers the runtime reads. Named files are taken whatever their name. */
+    static final List<String> EXTENSIONS = List.of(".wav", ".wave", ".flac", ".mp3", ".ogg", ".oga", ".aif", ".aiff",
+            ".au");
+    /** The PATH that names standard input. */
+    static final String STDIN = "-";
+
     static boolean isAudioName(String fileName) {
         String n = fileName.toLowerCase(Locale.ROOT);
-        return n.endsWith(".wav") || n.endsWith(".wave");
+        return EXTENSIONS.stream().anyMatch(n::endsWith);
+    }
+
+    static boolean isStdin(Path p) {
+        return p.toString().equals(STDIN);
     }
 
     static Expansion expand(List<Path> paths) {
@@ -59,6 +69,10 @@ final class AudioInputs {
         List<String> problems = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (Path p : paths) {
+            if (isStdin(p)) {
+                add(inputs, seen, new Input(p, STDIN, Path.of("stdin")));
+                continue;
+            }
             if (!Files.isDirectory(p)) {
                 add(inputs, seen, new Input(p, p.toString(), Path.of(stem(fileName(p)))));
                 continue;
@@ -92,7 +106,7 @@ final class AudioInputs {
             }
             problems.addAll(unreadable);
             if (found.isEmpty() && unreadable.isEmpty()) {
-                problems.add(p + ": no .wav or .wave files in this directory");
+                problems.add(p + ": no audio files (" + String.join(" ", EXTENSIONS) + ") in this directory");
             }
             found.sort(Comparator.naturalOrder());
             for (Path rel : found) {
@@ -130,9 +144,13 @@ final class AudioInputs {
 
     /**
      * How long the audio of a WAV file probably is, from its size and the byte rate in its header, without reading
-     * it; 0 when that cannot be told. Only for the progress line.
+     * it; 0 when that cannot be told. Only for the progress line. Standard input, pipes, FIFOs and devices are not
+     * opened (that could block, or take the bytes the transcription needs): their length is unknown, 0.
      */
     static double estimateSeconds(Path file) {
+        if (isStdin(file) || !Files.isRegularFile(file)) {
+            return 0;
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] head = in.readNBytes(4096);
             ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);

@@ -27,9 +27,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "transcribe", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Transcribe WAV files into text, JSON or subtitles.",
-                "Each PATH is a file (always tried, whatever its name) or a directory, searched recursively for .wav "
-                        + "and .wave files (any case; hidden files and folders skipped), taken in name order."},
+        description = {"Transcribe audio files into text, JSON or subtitles: WAV, FLAC, MP3, Ogg Vorbis, AIFF and AU, "
+                + "told by their content, not their name (Ogg Opus is refused).",
+                "Each PATH is a file (always tried, whatever its name), - for standard input (read once, like any "
+                        + "pipe or FIFO), or a directory, searched recursively for .wav, .wave, .flac, .mp3, .ogg, "
+                        + ".oga, .aif, .aiff and .au files (any case; hidden files and folders skipped), taken in "
+                        + "name order."},
         footerHeading = "%n",
         footer = {
                 "Output, without --output-dir: stdout, in the order of the inputs",
@@ -69,7 +72,7 @@ final class TranscribeCommand implements Callable<Integer> {
             description = "the model (default: the model built into this speechmoe, if it has one)")
     Path model;
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "WAV files and directories of WAV files")
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "audio files, - (standard input) and directories of audio files")
     List<Path> paths;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json|srt|vtt",
@@ -217,7 +220,8 @@ final class TranscribeCommand implements Callable<Integer> {
 
     private Outcome transcribe(Recognizer r, AudioInputs.Input input, boolean several, PrintWriter err) {
         try {
-            Transcript t = r.transcribe(input.path());
+            Transcript t = AudioInputs.isStdin(input.path()) ? r.transcribe(System.in, AudioInputs.STDIN)
+                    : r.transcribe(input.path());
             return new Outcome(render(input, t, several), null, t.audioSeconds());
         } catch (Throwable e) {
             if (System.getenv("SPEECHMOE_DEBUG") != null) {

@@ -29,7 +29,7 @@ class AudioInputsTest {
         touch("d/sub/c.wave");
         touch("d/sub/deeper/e.wav");
         touch("d/notes.txt");
-        touch("d/song.mp3");
+        touch("d/song.m4a");
         touch("d/.hidden.wav");
         touch("d/.cache/f.wav");
         Path explicit = touch("elsewhere/clip.flac");
@@ -54,7 +54,8 @@ class AudioInputsTest {
         AudioInputs.Expansion e = AudioInputs.expand(List.of(tmp.resolve("nope.wav"), tmp.resolve("empty")));
         assertEquals(1, e.inputs().size());
         assertEquals(tmp.resolve("nope.wav"), e.inputs().getFirst().path());
-        assertEquals(List.of(tmp.resolve("empty") + ": no .wav or .wave files in this directory"), e.problems());
+        assertEquals(List.of(tmp.resolve("empty") + ": no audio files (.wav .wave .flac .mp3 .ogg .oga .aif .aiff .au) "
+                + "in this directory"), e.problems());
     }
 
     @Test
@@ -71,6 +72,35 @@ class AudioInputsTest {
         String over = AudioInputs.collision(AudioInputs.expand(List.of(text)).inputs(), tmp.resolve("z"),
                 OutputFormat.TEXT);
         assertTrue(over.contains("would overwrite an input file"), over);
+    }
+
+    @Test
+    void everyReadContainerIsFoundInAnyCase() throws IOException {
+        for (String n : List.of("a.flac", "b.MP3", "c.ogg", "d.Oga", "e.aif", "f.AIFF", "g.au", "h.wav", "i.wave")) {
+            touch("m/" + n);
+        }
+        touch("m/j.opus");
+        touch("m/k.m4a");
+        assertEquals(9, AudioInputs.expand(List.of(tmp.resolve("m"))).inputs().size());
+    }
+
+    @Test
+    void aDashIsStandardInputAndIsTakenOnce() {
+        AudioInputs.Expansion e = AudioInputs.expand(List.of(Path.of("-"), Path.of("-")));
+        assertEquals(1, e.inputs().size());
+        assertEquals("-", e.inputs().getFirst().name());
+        assertEquals(Path.of("out/stdin.txt"), e.inputs().getFirst().output(Path.of("out"), OutputFormat.TEXT));
+        assertEquals(0, AudioInputs.estimateSeconds(Path.of("-")));
+    }
+
+    @Test
+    void aFifoIsNotOpenedForTheEstimate() throws Exception {
+        Path fifo = tmp.resolve("f.wav");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo is not available");
+        // opening a FIFO without a writer blocks: the estimate must not
+        assertEquals(0, org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> AudioInputs.estimateSeconds(fifo)));
     }
 
     @Test

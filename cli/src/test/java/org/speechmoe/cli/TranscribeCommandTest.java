@@ -199,8 +199,8 @@ class TranscribeCommandTest {
                 "2");
         assertEquals(SpeechMoeCli.EXIT_FAILED, r.exit(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
-        assertTrue(r.err().startsWith("speechmoe: " + d.resolve("b/broken.wav") + ": not a WAV file (no RIFF/WAVE"
-                + " header)"), r.err());
+        assertTrue(r.err().startsWith("speechmoe: " + d.resolve("b/broken.wav") + ": not a supported audio file (no "
+                + "known audio header"), r.err());
         assertTrue(Files.exists(out.resolve("a/x.json")));
         assertTrue(Files.exists(out.resolve("b/x.json")));
         assertTrue(Files.exists(out.resolve("b/deeper/chirp.json")));
@@ -213,7 +213,7 @@ class TranscribeCommandTest {
                 tmp.resolve("missing.wav").toString());
         assertEquals(SpeechMoeCli.EXIT_FAILED, stdout.exit());
         assertEquals(2, stdout.out().lines().count(), stdout.out());
-        assertEquals(List.of("speechmoe: " + d.resolve("b/broken.wav") + ": not a WAV file",
+        assertEquals(List.of("speechmoe: " + d.resolve("b/broken.wav") + ": not a supported audio file",
                 "speechmoe: " + tmp.resolve("missing.wav") + ": no such file"),
                 stdout.err().lines().map(l -> l.replaceAll(" \\(.*", "")).toList());
     }
@@ -223,7 +223,8 @@ class TranscribeCommandTest {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         CliTest.Run alone = transcribe(empty.toString());
         assertEquals(SpeechMoeCli.EXIT_FAILED, alone.exit());
-        assertEquals("speechmoe: " + empty + ": no .wav or .wave files in this directory\n", alone.err());
+        assertEquals("speechmoe: " + empty + ": no audio files (.wav .wave .flac .mp3 .ogg .oga .aif .aiff .au) in "
+                + "this directory\n", alone.err());
         CliTest.Run mixed = transcribe(empty.toString(), wav("vowels"));
         assertEquals(SpeechMoeCli.EXIT_FAILED, mixed.exit());
         assertEquals(1, mixed.out().lines().count());

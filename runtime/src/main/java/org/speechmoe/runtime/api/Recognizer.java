@@ -2,14 +2,17 @@ package org.speechmoe.runtime.api;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import javax.sound.sampled.AudioInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.speechmoe.runtime.internal.audio.AudioReader;
 import org.speechmoe.runtime.internal.audio.JavaSoundAudio;
+import org.speechmoe.runtime.internal.audio.SampleRates;
 import org.speechmoe.runtime.internal.audio.Samples;
-import org.speechmoe.runtime.internal.audio.WavReader;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.backend.OffloadedBackend;
@@ -59,34 +62,108 @@ public final class Recognizer implements AutoCloseable {
                 Math.max(16, TOKENS_PER_FRAME_PER_BEAM * options.beamWidth()), Float.NEGATIVE_INFINITY);
     }
 
+    /**
+     * The options this recognizer was made with.
+     *
+     * @return its options
+     */
     public RecognizerOptions options() {
         return options;
     }
 
-    /** A WAV file: PCM or float, any channels (mixed down) and rate (resampled). */
+    /**
+     * An audio file, its container told from its bytes, not its name: WAV (PCM, float, μ-law, A-law), AIFF and Sun AU
+     * always; FLAC, MP3 and Ogg Vorbis when {@code speechmoe-audio-codecs} is on the class or module path. Any channels
+     * (mixed down) and any rate from 4 kHz to 384 kHz (resampled). The file is read once, front to back, so a named
+     * pipe works too.
+     *
+     * @param audioFile the file
+     * @return what was said, with times
+     * @throws IOException             when the file cannot be read or holds no usable audio (one line starting with
+     *                                 the path), or the model turns out damaged on its first pass
+     * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
+     */
     public Transcript transcribe(Path audioFile) throws IOException {
-        Samples audio = WavReader.read(audioFile);
+        Samples audio = AudioReader.read(audioFile);
+        return checked(() -> transcribe(audio));
+    }
+
+    /**
+     * An audio file's bytes from a stream (standard input, a pipe, an upload), read to its end and not closed: the
+     * containers and rates of {@link #transcribe(Path)}. Error messages start with "stream".
+     *
+     * @param audioFile the bytes of an audio file
+     * @return what was said, with times
+     * @throws IOException             as {@link #transcribe(Path)}
+     * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
+     */
+    public Transcript transcribe(InputStream audioFile) throws IOException {
+        return transcribe(audioFile, "stream");
+    }
+
+    /**
+     * As {@link #transcribe(InputStream)}, with error messages that start with {@code name}.
+     *
+     * @param audioFile the bytes of an audio file
+     * @param name      what to call the input in messages
+     * @return what was said, with times
+     * @throws IOException             as {@link #transcribe(Path)}
+     * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
+     */
+    public Transcript transcribe(InputStream audioFile, String name) throws IOException {
+        Samples audio = AudioReader.read(audioFile, name);
+        return checked(() -> transcribe(audio));
+    }
+
+    /**
+     * Audio from Java Sound, e.g. {@code AudioSystem.getAudioInputStream(file)} or a microphone line's stream read to
+     * its end: signed or unsigned PCM of 8 to 32 bits, or float, either byte order, any channels, a rate from 4 kHz
+     * to 384 kHz.
+     *
+     * @param stream the audio, read to its end
+     * @return what was said, with times
+     * @throws IOException             when the stream fails or its format is unusable, or the model turns out damaged
+     * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
+     */
+    public Transcript transcribe(AudioInputStream stream) throws IOException {
+        Samples audio = JavaSoundAudio.read(stream);
+        return checked(() -> transcribe(audio));
+    }
+
+    /** Runs a pass, turning a damaged model found on the way (thrown unchecked) back into the IOException it is. */
+    private static <T> T checked(Supplier<T> pass) throws IOException {
         try {
-            return transcribe(audio);
+            return pass.get();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
     /**
-     * Audio from Java Sound, e.g. {@code AudioSystem.getAudioInputStream(file)} or a microphone line's stream read to
-     * its end: signed or unsigned PCM of 8 to 32 bits, or float, either byte order, any channels and rate.
+     * Mono samples in [-1, 1] at any sample rate from 4 kHz to 384 kHz (resampled to the model's).
+     *
+     * @param samples    the audio (not modified)
+     * @param sampleRate samples per second
+     * @return what was said, with times
+     * @throws IllegalArgumentException when the rate is outside 4 kHz to 384 kHz
+     * @throws IllegalStateException    when this recognizer or its model is closed, or another thread is using it
+     * @throws UncheckedIOException     when the model turns out damaged on its first pass (see {@link ModelOptions})
      */
-    public Transcript transcribe(AudioInputStream stream) throws IOException {
-        return transcribe(JavaSoundAudio.read(stream));
-    }
-
-    /** Mono samples in [-1, 1] at any sample rate (resampled to the model's). */
     public Transcript transcribe(float[] samples, int sampleRate) {
+        SampleRates.require(sampleRate);
         return transcribe(new Samples(samples, sampleRate));
     }
 
-    /** 16-bit PCM at any sample rate. */
+    /**
+     * 16-bit PCM at a sample rate from 4 kHz to 384 kHz.
+     *
+     * @param pcm        the audio
+     * @param sampleRate samples per second
+     * @return what was said, with times
+     * @throws IllegalArgumentException when the rate is outside 4 kHz to 384 kHz
+     * @throws IllegalStateException    when this recognizer or its model is closed, or another thread is using it
+     * @throws UncheckedIOException     when the model turns out damaged on its first pass (see {@link ModelOptions})
+     */
     public Transcript transcribe(short[] pcm, int sampleRate) {
         float[] samples = new float[pcm.length];
         for (int i = 0; i < pcm.length; i++) {
@@ -159,18 +236,32 @@ public final class Recognizer implements AutoCloseable {
         return new Transcript(text.text(), words, tokens, usage, audio.seconds(), seconds);
     }
 
-    /** The log-probabilities and routes of a WAV file, without decoding. */
+    /**
+     * The log-probabilities and routes of an audio file ({@link #transcribe(Path)}'s formats), without decoding and
+     * without segmenting: the whole recording in one pass, as the reference computes it.
+     *
+     * @param audioFile the file
+     * @return the encoder's output
+     * @throws IOException             as {@link #transcribe(Path)}
+     * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
+     */
     public Logits logits(Path audioFile) throws IOException {
-        Samples audio = WavReader.read(audioFile);
-        try {
-            return logits(audio);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        Samples audio = AudioReader.read(audioFile);
+        return checked(() -> logits(audio));
     }
 
-    /** The log-probabilities and routes of mono samples in [-1, 1] at any rate, without decoding. */
+    /**
+     * The log-probabilities and routes of mono samples in [-1, 1] at 4 kHz to 384 kHz, without decoding.
+     *
+     * @param samples    the audio (not modified)
+     * @param sampleRate samples per second
+     * @return the encoder's output
+     * @throws IllegalArgumentException when the rate is outside 4 kHz to 384 kHz
+     * @throws IllegalStateException    when this recognizer or its model is closed, or another thread is using it
+     * @throws UncheckedIOException     when the model turns out damaged on its first pass (see {@link ModelOptions})
+     */
     public Logits logits(float[] samples, int sampleRate) {
+        SampleRates.require(sampleRate);
         return logits(new Samples(samples, sampleRate));
     }
 

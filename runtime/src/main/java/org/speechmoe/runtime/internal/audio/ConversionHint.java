@@ -6,6 +6,10 @@ final class ConversionHint {
     }
 
     static String forFile(String name) {
+        if (name.equals("-")) {
+            // standard input: ffmpeg can write WAV to a pipe just as well
+            return "convert it with ffmpeg -i INPUT -ar 16000 -ac 1 -f wav -";
+        }
         int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
         int dot = name.lastIndexOf('.');
         String stem = dot > slash + 1 ? name.substring(0, dot) : name;

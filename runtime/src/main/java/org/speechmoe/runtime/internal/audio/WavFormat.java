@@ -5,11 +5,12 @@ import java.util.Map;
 
 /** The {@code fmt } chunk of a WAV file, checked: how samples are stored, how many channels, at what rate. */
 record WavFormat(SampleEncoding encoding, int channels, int sampleRate, int blockAlign) {
-    static final int MAX_SAMPLE_RATE = 768_000;
     static final int MIN_CHUNK_BYTES = 16;
 
     private static final int TAG_PCM = 0x0001;
     private static final int TAG_IEEE_FLOAT = 0x0003;
+    private static final int TAG_ALAW = 0x0006;
+    private static final int TAG_MULAW = 0x0007;
     private static final int TAG_EXTENSIBLE = 0xFFFE;
     private static final int EXTENSIBLE_CHUNK_BYTES = 40;
     /** Bytes 2-15 of the KSDATAFORMAT_SUBTYPE_* GUIDs; bytes 0-1 hold the format tag. */
@@ -48,6 +49,11 @@ record WavFormat(SampleEncoding encoding, int channels, int sampleRate, int bloc
             described = standardGuid ? "WAVE_FORMAT_EXTENSIBLE sub-format 0x%04X".formatted(tag)
                     : "WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID";
         }
+        if ((tag == TAG_ALAW || tag == TAG_MULAW) && described.startsWith("format tag")) {
+            // Java Sound's WAV reader decodes these: AudioReader hands the file to it.
+            throw new CompandedWav(name + ": unsupported WAV encoding " + TAG_NAMES.get(tag) + " (" + described
+                    + "); only PCM and IEEE float are read; " + ConversionHint.forFile(name));
+        }
         SampleEncoding encoding = switch (tag) {
             case TAG_PCM -> SampleEncoding.pcm(bits);
             case TAG_IEEE_FLOAT -> SampleEncoding.ieeeFloat(bits);
@@ -63,16 +69,20 @@ record WavFormat(SampleEncoding encoding, int channels, int sampleRate, int bloc
         if (channels == 0) {
             throw new AudioFormatException(name + ": the fmt chunk declares 0 channels");
         }
-        if (sampleRate <= 0 || sampleRate > MAX_SAMPLE_RATE) {
-            throw new AudioFormatException(name + ": unsupported sample rate " + sampleRate + " Hz (1 to "
-                    + MAX_SAMPLE_RATE + " are read)");
-        }
+        SampleRates.check(sampleRate, name);
         int expectedAlign = channels * encoding.bytes;
         if (blockAlign != expectedAlign) {
             throw new AudioFormatException(name + ": block align " + blockAlign + " is inconsistent with " + channels
                     + " channel(s) of " + bits + " bits (expected " + expectedAlign + "); the header is damaged");
         }
         return new WavFormat(encoding, channels, (int) sampleRate, blockAlign);
+    }
+
+    /** A WAV file in μ-law or A-law, which {@link WavReader} refuses and Java Sound reads. */
+    static final class CompandedWav extends AudioFormatException {
+        CompandedWav(String message) {
+            super(message);
+        }
     }
 
     static int u16(byte[] b, int off) {
