@@ -16,18 +16,10 @@ import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.backend.OffloadedBackend;
-import org.speechmoe.runtime.internal.decoder.CtcGreedy;
-import org.speechmoe.runtime.internal.decoder.CtcPrefixBeamSearch;
 import org.speechmoe.runtime.internal.decoder.DecodedText;
-import org.speechmoe.runtime.internal.decoder.EmittedToken;
-import org.speechmoe.runtime.internal.decoder.LogProbs;
 import org.speechmoe.runtime.internal.encoder.Encoder;
 import org.speechmoe.runtime.internal.moe.Routing;
-import org.speechmoe.runtime.internal.moe.RoutingStats;
-import org.speechmoe.runtime.internal.model.LoadedModel;
-import org.speechmoe.runtime.internal.state.RecognizerState;
-import org.speechmoe.runtime.internal.decoder.TimedToken;
-import org.speechmoe.runtime.internal.audio.Segmentation;
+import org.speechmoe.runtime.internal.model.Transcriber;
 
 /**
  * Turns audio into text with a shared {@link SpeechMoeModel}. One thread at a time: a recognizer owns the state its
@@ -37,29 +29,21 @@ import org.speechmoe.runtime.internal.audio.Segmentation;
  * model is closed, throws {@link IllegalStateException}.
  */
 public final class Recognizer implements AutoCloseable {
-    /** Beam search looks at this many of each frame's most probable tokens per prefix it keeps. */
-    private static final int TOKENS_PER_FRAME_PER_BEAM = 4;
-
     private final SpeechMoeModel owner;
-    private final LoadedModel model;
     private final RecognizerOptions options;
-    private final Backend backend;
-    private final RecognizerState state = new RecognizerState();
-    private final CtcPrefixBeamSearch beamSearch;
+    private final Transcriber transcriber;
     private volatile boolean closed;
     /** The thread inside a call, or null: what refuses a second thread. */
     private final AtomicReference<Thread> user = new AtomicReference<>();
 
     Recognizer(SpeechMoeModel model, RecognizerOptions options) {
         this.owner = model;
-        this.model = model.loaded();
         this.options = options;
         Backend cpu = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
                 : Backends.named(options.backend(), options.threads());
-        this.backend = options.device().equals(RecognizerOptions.GPU)
+        Backend backend = options.device().equals(RecognizerOptions.GPU)
                 ? new OffloadedBackend(cpu, model.offload(RecognizerOptions.GPU)) : cpu;
-        this.beamSearch = options.beamWidth() == 1 ? null : new CtcPrefixBeamSearch(options.beamWidth(),
-                Math.max(16, TOKENS_PER_FRAME_PER_BEAM * options.beamWidth()), Float.NEGATIVE_INFINITY);
+        this.transcriber = new Transcriber(model.loaded(), backend, options.beamWidth());
     }
 
     /**
@@ -181,58 +165,23 @@ public final class Recognizer implements AutoCloseable {
         }
     }
 
-    /**
-     * Recognizes a recording segment by segment ({@link Segmentation}: one segment when it lasts at most
-     * {@value Segmentation#MAX_SECONDS} s), so that memory stays bounded and time linear in its length; tokens keep
-     * their times in the recording, and each segment reports the tokens that start in its keep range.
-     */
     private Transcript decode(Samples audio) {
         long start = System.nanoTime();
-        Samples resampled = model.resample(audio);
-        double rate = resampled.sampleRate();
-        List<DecodedText> parts = new ArrayList<>();
-        List<RoutingStats> stats = new ArrayList<>();
-        List<Segmentation> segments = Segmentation.of(resampled);
-        for (Segmentation segment : segments) {
-            Samples piece = segments.size() == 1 ? resampled : segment.samples(resampled);
-            Encoder.Output out = encode(piece);
-            LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
-            List<EmittedToken> best = beamSearch == null ? CtcGreedy.decode(logProbs)
-                    : beamSearch.search(logProbs).stream().findFirst().map(h -> h.tokens()).orElse(List.of());
-            double offset = segment.from() / rate;
-            List<TimedToken> kept = new ArrayList<>();
-            for (TimedToken t : DecodedText.of(best, model.config().tokens(), model.timing(), piece.seconds())
-                    .tokens()) {
-                double at = t.start() + offset;
-                if (at >= segment.keepFrom() / rate && at < segment.keepTo() / rate) {
-                    kept.add(offset == 0 ? t
-                            : new TimedToken(t.id(), t.text(), at, t.end() + offset, t.probability()));
-                }
-            }
-            parts.add(DecodedText.ofTokens(kept));
-            for (int b = 0; b < out.routings().size(); b++) {
-                RoutingStats s = RoutingStats.of(out.routings().get(b));
-                if (b < stats.size()) {
-                    stats.set(b, stats.get(b).plus(s));
-                } else {
-                    stats.add(s);
-                }
-            }
-        }
-        DecodedText text = DecodedText.join(parts);
+        Transcriber.Transcription t = transcriber.transcribe(audio);
         List<ExpertUsage> usage = new ArrayList<>();
-        for (int b = 0; b < stats.size(); b++) {
+        for (int b = 0; b < t.routing().size(); b++) {
             List<Integer> counts = new ArrayList<>();
-            for (int c : stats.get(b).framesPerExpert()) {
+            for (int c : t.routing().get(b).framesPerExpert()) {
                 counts.add(c);
             }
-            usage.add(new ExpertUsage(b, counts, stats.get(b).meanGate()));
+            usage.add(new ExpertUsage(b, counts, t.routing().get(b).meanGate()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        DecodedText text = t.text();
         List<Word> words = text.words().stream().map(w -> new Word(w.text(), w.start(), w.end(), w.confidence()))
                 .toList();
         List<Token> tokens = text.tokens().stream()
-                .map(t -> new Token(t.id(), t.text(), t.start(), t.end(), t.probability())).toList();
+                .map(k -> new Token(k.id(), k.text(), k.start(), k.end(), k.probability())).toList();
         return new Transcript(text.text(), words, tokens, usage, audio.seconds(), seconds);
     }
 
@@ -302,7 +251,7 @@ public final class Recognizer implements AutoCloseable {
     }
 
     private Encoder.Output encode(Samples audio) {
-        return model.encode(backend, state, audio);
+        return transcriber.encode(audio);
     }
 
     /** Marks the recognizer unusable; closing again does nothing. */
