@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -17,7 +18,7 @@ import java.util.HexFormat;
  * through a memory mapping, which a resource inside a jar cannot give, so a jar's copy is extracted once into the
  * user's cache ({@code $XDG_CACHE_HOME/speechmoe}, else {@code ~/.cache/speechmoe}) under a name made of its SHA-256,
  * written to a temporary name and moved into place, so concurrent first uses never see half a file. A cached copy is
- * reused only when its SHA-256 is the resource's; a damaged one is replaced.
+ * reused only when its bytes are the resource's (compared, not hashed a second time); a damaged one is replaced.
  */
 final class DefaultModel {
     static final String RESOURCE = "speechmoe/default-model.smoe";
@@ -50,7 +51,7 @@ final class DefaultModel {
         String sha = sha256(bytes);
         Path target = dir.resolve("default-" + sha.substring(0, 16) + ".smoe");
         if (Files.isRegularFile(target) && Files.size(target) == bytes.length
-                && sha.equals(sha256(Files.readAllBytes(target)))) {
+                && Arrays.equals(bytes, Files.readAllBytes(target))) {
             return target;
         }
         try {
