@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.speechmoe.runtime.internal.audio.AudioReader;
+import org.speechmoe.runtime.internal.audio.AudioStream;
 import org.speechmoe.runtime.internal.audio.JavaSoundAudio;
 import org.speechmoe.runtime.internal.audio.SampleRates;
 import org.speechmoe.runtime.internal.audio.Samples;
@@ -68,8 +69,7 @@ public final class Recognizer implements AutoCloseable {
      * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
      */
     public Transcript transcribe(Path audioFile) throws IOException {
-        Samples audio = AudioReader.read(audioFile);
-        return checked(() -> transcribe(audio));
+        return transcribeStream(() -> AudioReader.open(audioFile));
     }
 
     /**
@@ -95,8 +95,7 @@ public final class Recognizer implements AutoCloseable {
      * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
      */
     public Transcript transcribe(InputStream audioFile, String name) throws IOException {
-        Samples audio = AudioReader.read(audioFile, name);
-        return checked(() -> transcribe(audio));
+        return transcribeStream(() -> AudioReader.open(audioFile, name));
     }
 
     /**
@@ -110,8 +109,25 @@ public final class Recognizer implements AutoCloseable {
      * @throws IllegalStateException when this recognizer or its model is closed, or another thread is using it
      */
     public Transcript transcribe(AudioInputStream stream) throws IOException {
-        Samples audio = JavaSoundAudio.read(stream);
-        return checked(() -> transcribe(audio));
+        return transcribeStream(() -> JavaSoundAudio.open(stream));
+    }
+
+    /** What opens the audio of one call, once the recognizer is taken. */
+    private interface AudioOpener {
+        AudioStream open() throws IOException;
+    }
+
+    /** Reads and recognizes the audio {@code opener} opens, segment by segment as it arrives. */
+    private Transcript transcribeStream(AudioOpener opener) throws IOException {
+        enter();
+        try (AudioStream audio = opener.open()) {
+            long start = System.nanoTime();
+            return transcript(transcriber.transcribe(audio), start);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            user.set(null);
+        }
     }
 
     /** Runs a pass, turning a damaged model found on the way (thrown unchecked) back into the IOException it is. */
@@ -159,15 +175,14 @@ public final class Recognizer implements AutoCloseable {
     private Transcript transcribe(Samples audio) {
         enter();
         try {
-            return decode(audio);
+            long start = System.nanoTime();
+            return transcript(transcriber.transcribe(audio), start);
         } finally {
             user.set(null);
         }
     }
 
-    private Transcript decode(Samples audio) {
-        long start = System.nanoTime();
-        Transcriber.Transcription t = transcriber.transcribe(audio);
+    private static Transcript transcript(Transcriber.Transcription t, long start) {
         List<ExpertUsage> usage = new ArrayList<>();
         for (int b = 0; b < t.routing().size(); b++) {
             List<Integer> counts = new ArrayList<>();
@@ -182,7 +197,7 @@ public final class Recognizer implements AutoCloseable {
                 .toList();
         List<Token> tokens = text.tokens().stream()
                 .map(k -> new Token(k.id(), k.text(), k.start(), k.end(), k.probability())).toList();
-        return new Transcript(text.text(), words, tokens, usage, audio.seconds(), seconds);
+        return new Transcript(text.text(), words, tokens, usage, t.audioSeconds(), seconds);
     }
 
     /**

@@ -54,7 +54,7 @@ class LongRecordingTest {
             for (Segmentation s : segments) {
                 assertEquals(s.from(), s.keepFrom(), "cut at a pause, not forced");
                 double offset = s.from() / (double) rate;
-                Transcript piece = r.transcribe(Arrays.copyOfRange(x, s.from(), s.to()), rate);
+                Transcript piece = r.transcribe(Arrays.copyOfRange(x, (int) s.from(), (int) s.to()), rate);
                 for (Token t : piece.tokens()) {
                     expected.add(new Token(t.id(), t.text(), t.start() + offset, t.end() + offset, t.probability()));
                 }

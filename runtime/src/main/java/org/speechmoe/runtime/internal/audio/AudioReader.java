@@ -14,51 +14,112 @@ import java.nio.file.Path;
  * ({@link JavaSoundFiles}). Everything else is refused in one line that says what the input looks like.
  *
  * <p>The input is read once, front to back, and never re-opened, so pipes, FIFOs and standard input work like files.
- * A WAV is read incrementally; the other containers are read into memory before they are decoded (their decoders
- * want to look at the start more than once).
+ * Samples come out as they are decoded ({@link #open}), so a long recording need not be in memory whole, with one
+ * exception: a compressed or companded container that is not a regular file (a pipe) is read into memory before it is
+ * decoded, because its decoder looks at the start more than once; a regular file is handed to the decoder, which
+ * reads it as it goes.
  */
 public final class AudioReader {
-    private static final int BLOCK_BYTES = 1 << 16;
     /** How far into a WAV its fmt chunk may lie and still be handed to Java Sound when it is μ-law or A-law. */
     private static final int WAV_HEADER_BYTES = 1 << 20;
 
     private AudioReader() {
     }
 
+    /** All of a file's samples. */
     public static Samples read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString());
+        try (AudioStream s = open(file)) {
+            return AudioStream.readAll(s, file.toString());
         }
     }
 
     /** Reads {@code raw} (not closed) to its end; {@code name} (a file name, or "stream") starts every error message. */
     public static Samples read(InputStream raw, String name) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, BLOCK_BYTES);
+        return AudioStream.readAll(open(raw, name), name);
+    }
+
+    /** A file's samples as they are decoded; the stream closes the file. */
+    public static AudioStream open(Path file) throws IOException {
+        String name = file.toString();
+        InputStream raw = Files.newInputStream(file);
+        try {
+            BufferedInputStream in = new BufferedInputStream(raw, Blocks.BYTES);
+            Container c = sniff(in, name);
+            boolean regular = Files.isRegularFile(file);
+            AudioStream s;
+            if (c == Container.WAV) {
+                s = wav(in, name, regular ? file : null);
+            } else if (regular) {
+                raw.close();
+                return AudioStream.nonEmpty(JavaSoundFiles.open(file, c, name), name);
+            } else {
+                s = JavaSoundFiles.open(in.readAllBytes(), c, name);
+            }
+            return closing(AudioStream.nonEmpty(s, name), raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** {@code raw}'s samples (not closed) as they are decoded; {@code name} starts every error message. */
+    public static AudioStream open(InputStream raw, String name) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, Blocks.BYTES);
+        Container c = sniff(in, name);
+        AudioStream s = c == Container.WAV ? wav(in, name, null)
+                : JavaSoundFiles.open(in.readAllBytes(), c, name);
+        return AudioStream.nonEmpty(s, name);
+    }
+
+    private static Container sniff(BufferedInputStream in, String name) throws IOException {
         in.mark(Container.HEAD_BYTES);
         byte[] head = in.readNBytes(Container.HEAD_BYTES);
         in.reset();
         Container c = Container.sniff(head);
-        if (c == Container.WAV) {
-            return wav(in, name);
-        }
-        if (!c.readable) {
+        if (c != Container.WAV && !c.readable) {
             throw refusal(c, head, name);
         }
-        return JavaSoundFiles.decode(in.readAllBytes(), c, name);
+        return c;
     }
 
-    private static Samples wav(BufferedInputStream in, String name) throws IOException {
+    /** A WAV; μ-law and A-law go to Java Sound, from {@code file} when it is a regular file, else from memory. */
+    private static AudioStream wav(BufferedInputStream in, String name, Path file) throws IOException {
         in.mark(WAV_HEADER_BYTES);
         try {
-            return WavReader.read(in, name);
+            return WavReader.open(in, name);
         } catch (WavFormat.CompandedWav e) {
+            if (file != null) {
+                return JavaSoundFiles.open(file, Container.WAV, name);
+            }
             try {
                 in.reset();
             } catch (IOException markLost) {
                 throw e;
             }
-            return JavaSoundFiles.decode(in.readAllBytes(), Container.WAV, name);
+            return JavaSoundFiles.open(in.readAllBytes(), Container.WAV, name);
         }
+    }
+
+    /** {@code s}, closing {@code resource} with it. */
+    private static AudioStream closing(AudioStream s, InputStream resource) {
+        return new AudioStream() {
+            @Override
+            public int sampleRate() {
+                return s.sampleRate();
+            }
+
+            @Override
+            public int read(float[] buffer) throws IOException {
+                return s.read(buffer);
+            }
+
+            @Override
+            public void close() throws IOException {
+                try (resource) {
+                    s.close();
+                }
+            }
+        };
     }
 
     private static AudioFormatException refusal(Container c, byte[] head, String name) {

@@ -11,7 +11,6 @@ import javax.sound.sampled.AudioInputStream;
 public final class JavaSoundAudio {
     /** As many as a WAV header can declare; a damaged AU or AIFF header can claim millions. */
     private static final int MAX_CHANNELS = 65_535;
-    private static final int BLOCK_BYTES = 1 << 16;
     private static final int MAX_EMPTY_READS = 10_000;
 
     private JavaSoundAudio() {
@@ -21,8 +20,22 @@ public final class JavaSoundAudio {
         return read(stream, "audio stream");
     }
 
+    /** As {@link #open(AudioInputStream, String)}, refusing a stream without samples at its end. */
+    public static AudioStream open(AudioInputStream stream) throws AudioFormatException {
+        return AudioStream.nonEmpty(open(stream, "audio stream"), "audio stream");
+    }
+
     /** As {@link #read(AudioInputStream)}; {@code name} starts every error message. */
     static Samples read(AudioInputStream stream, String name) throws IOException {
+        return AudioStream.readAll(AudioStream.nonEmpty(open(stream, name), name), name);
+    }
+
+    /**
+     * {@code stream}'s samples as they are decoded.
+     *
+     * @throws AudioFormatException when its format is not one of those read
+     */
+    public static AudioStream open(AudioInputStream stream, String name) throws AudioFormatException {
         AudioFormat f = stream.getFormat();
         AudioFormat.Encoding enc = f.getEncoding();
         int bits = f.getSampleSizeInBits();
@@ -38,53 +51,94 @@ public final class JavaSoundAudio {
             throw new AudioFormatException(name + ": unsupported Java Sound format " + f);
         }
         SampleRates.check(f.getSampleRate(), name);
-        byte[] data = readFrames(stream, f.getFrameSize(), name);
-        int frames = data.length / f.getFrameSize();
-        if (frames == 0) {
-            throw new AudioFormatException(name + ": contains no samples");
-        }
-        boolean unsigned = enc.equals(AudioFormat.Encoding.PCM_UNSIGNED);
-        double scale = Math.scalb(1.0, 8 * bytes - 1);
-        float[] out = new float[frames];
-        for (int t = 0; t < frames; t++) {
-            double sum = 0;
-            for (int c = 0; c < channels; c++) {
-                long raw = word(data, (t * channels + c) * bytes, bytes, f.isBigEndian());
-                double v;
-                if (isFloat) {
-                    v = bytes == 4 ? Float.intBitsToFloat((int) raw) : Double.longBitsToDouble(raw);
-                } else {
-                    long shifted = raw << (64 - 8 * bytes);
-                    v = (unsigned ? (shifted >>> (64 - 8 * bytes)) - scale : shifted >> (64 - 8 * bytes)) / scale;
-                }
-                sum += v;
-            }
-            float sample = (float) (sum / channels);
-            if (!Float.isFinite(sample)) {
-                throw new AudioFormatException(name + ": sample " + t + " is " + sample + ", not a usable value");
-            }
-            out[t] = sample;
-        }
-        return new Samples(out, Math.round(f.getSampleRate()));
+        return new Decoded(stream, name);
     }
 
-    /**
-     * The stream to its end, in whole frames. Not {@code readAllBytes}, which spins forever on a stream that keeps
-     * answering 0 (an {@code AudioInputStream} does for reads shorter than a frame, and a damaged file can make a
-     * decoder do it); a decoder may answer 0 now and then, so only a long run of them ends the read.
-     */
-    private static byte[] readFrames(AudioInputStream stream, int frameBytes, String name) throws IOException {
-        byte[] block = new byte[Math.max(1, BLOCK_BYTES / frameBytes) * frameBytes];
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int idle = 0;
-        for (int n; (n = stream.read(block, 0, block.length)) >= 0; ) {
-            idle = n == 0 ? idle + 1 : 0;
-            if (idle > MAX_EMPTY_READS) {
-                throw new AudioFormatException(name + ": the decoder stopped producing audio; the file is damaged");
-            }
-            out.write(block, 0, n);
+    /** PCM or float frames converted to mono block by block. */
+    private static final class Decoded implements AudioStream {
+        private final AudioInputStream stream;
+        private final String name;
+        private final AudioFormat format;
+        private final int bytes;
+        private final boolean isFloat;
+        private final boolean unsigned;
+        private final double scale;
+        private final byte[] block;
+        /** Bytes of a frame a read left over: an {@code AudioInputStream} may end a read inside a frame. */
+        private int carried;
+        private long count;
+
+        Decoded(AudioInputStream stream, String name) {
+            this.stream = stream;
+            this.name = name;
+            format = stream.getFormat();
+            bytes = (format.getSampleSizeInBits() + 7) / 8;
+            isFloat = format.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT);
+            unsigned = format.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED);
+            scale = Math.scalb(1.0, 8 * bytes - 1);
+            block = new byte[Math.max(1, Blocks.BYTES / format.getFrameSize()) * format.getFrameSize()];
         }
-        return out.toByteArray();
+
+        @Override
+        public int sampleRate() {
+            return Math.round(format.getSampleRate());
+        }
+
+        /**
+         * Not {@code readAllBytes}, which spins forever on a stream that keeps answering 0 (an
+         * {@code AudioInputStream} does for reads shorter than a frame, and a damaged file can make a decoder do it);
+         * a decoder may answer 0 now and then, so only a long run of them ends the read.
+         */
+        @Override
+        public int read(float[] buffer) throws IOException {
+            int frameBytes = format.getFrameSize();
+            int limit = (int) Math.min(block.length, (long) buffer.length * frameBytes);
+            int idle = 0;
+            while (true) {
+                int n = stream.read(block, carried, limit - carried);
+                if (n < 0) {
+                    return -1;
+                }
+                idle = n == 0 ? idle + 1 : 0;
+                if (idle > MAX_EMPTY_READS) {
+                    throw new AudioFormatException(name + ": the decoder stopped producing audio; the file is damaged");
+                }
+                int available = carried + n;
+                int frames = available / frameBytes;
+                if (frames > 0) {
+                    convert(frames, buffer);
+                    carried = available - frames * frameBytes;
+                    System.arraycopy(block, frames * frameBytes, block, 0, carried);
+                    return frames;
+                }
+                carried = available;
+            }
+        }
+
+        private void convert(int frames, float[] out) throws AudioFormatException {
+            int channels = format.getChannels();
+            for (int t = 0; t < frames; t++) {
+                double sum = 0;
+                for (int c = 0; c < channels; c++) {
+                    long raw = word(block, (t * channels + c) * bytes, bytes, format.isBigEndian());
+                    double v;
+                    if (isFloat) {
+                        v = bytes == 4 ? Float.intBitsToFloat((int) raw) : Double.longBitsToDouble(raw);
+                    } else {
+                        long shifted = raw << (64 - 8 * bytes);
+                        v = (unsigned ? (shifted >>> (64 - 8 * bytes)) - scale : shifted >> (64 - 8 * bytes)) / scale;
+                    }
+                    sum += v;
+                }
+                float sample = (float) (sum / channels);
+                if (!Float.isFinite(sample)) {
+                    throw new AudioFormatException(name + ": sample " + (count + t) + " is " + sample
+                            + ", not a usable value");
+                }
+                out[t] = sample;
+            }
+            count += frames;
+        }
     }
 
     private static long word(byte[] b, int off, int n, boolean bigEndian) {

@@ -2,6 +2,7 @@ package org.speechmoe.runtime.internal.audio;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ServiceLoader;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -10,7 +11,7 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 import javax.sound.sampled.spi.AudioFileReader;
 
 /**
- * Decodes a whole file held in memory through the Java Sound provider that belongs to its container: the JDK's own
+ * Decodes a file through the Java Sound provider that belongs to its container: the JDK's own
  * readers ({@code com.sun.media.sound}) for μ-law/A-law WAV, AIFF and AU, or the provider in
  * {@link Container#decoderPackage} (jFLAC, MP3SPI, VorbisSPI). The container was already told from the bytes, so the
  * provider is picked by it rather than by asking every installed provider in turn: some claim streams that are not
@@ -25,11 +26,48 @@ final class JavaSoundFiles {
     private JavaSoundFiles() {
     }
 
-    static Samples decode(byte[] file, Container c, String name) throws AudioFormatException {
+    /** Decodes a whole file held in memory (a pipe's bytes: the decoders look at the start more than once). */
+    static AudioStream open(byte[] file, Container c, String name) throws AudioFormatException {
+        return open(reader -> reader.getAudioInputStream(new ByteArrayInputStream(file)), c, name);
+    }
+
+    /** Decodes a file as it is read: the provider opens the file itself and may read its start more than once. */
+    static AudioStream open(Path file, Container c, String name) throws AudioFormatException {
+        return open(reader -> reader.getAudioInputStream(file.toFile()), c, name);
+    }
+
+    /** How a provider is handed the input. */
+    private interface Source {
+        AudioInputStream openWith(AudioFileReader reader) throws UnsupportedAudioFileException, IOException;
+    }
+
+    private static AudioStream open(Source source, Container c, String name) throws AudioFormatException {
         try {
-            AudioInputStream encoded = open(file, c, name);
+            AudioInputStream encoded = provide(source, c, name);
             SampleRates.check(encoded.getFormat().getSampleRate(), name);
-            return JavaSoundAudio.read(toPcm(encoded), name);
+            AudioStream decoded = JavaSoundAudio.open(toPcm(encoded), name);
+            return new AudioStream() {
+                @Override
+                public int sampleRate() {
+                    return decoded.sampleRate();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    encoded.close();
+                }
+
+                @Override
+                public int read(float[] buffer) throws AudioFormatException {
+                    try {
+                        return decoded.read(buffer);
+                    } catch (AudioFormatException e) {
+                        throw e;
+                    } catch (IOException | RuntimeException | StackOverflowError e) {
+                        throw damaged(c, name, e);
+                    }
+                }
+            };
         } catch (AudioFormatException e) {
             throw e;
         } catch (IOException | RuntimeException | StackOverflowError e) {
@@ -37,7 +75,7 @@ final class JavaSoundFiles {
         }
     }
 
-    private static AudioInputStream open(byte[] file, Container c, String name) throws IOException {
+    private static AudioInputStream provide(Source source, Container c, String name) throws IOException {
         String wanted = c.decoderPackage == null ? JDK_READERS : c.decoderPackage;
         boolean installed = false;
         Exception refused = null;
@@ -47,7 +85,7 @@ final class JavaSoundFiles {
             }
             installed = true;
             try {
-                return reader.getAudioInputStream(new ByteArrayInputStream(file));
+                return source.openWith(reader);
             } catch (UnsupportedAudioFileException e) {
                 refused = e;
             }

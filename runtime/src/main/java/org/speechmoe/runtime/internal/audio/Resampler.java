@@ -1,5 +1,6 @@
 package org.speechmoe.runtime.internal.audio;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,12 +37,27 @@ public final class Resampler {
 
     /** {@code audio} at {@code targetRate}; the same object when the rates are equal. */
     public static Samples resample(Samples audio, int targetRate) {
-        if (targetRate <= 0) {
-            throw new IllegalArgumentException("target sample rate must be positive, got " + targetRate);
+        if (audio.sampleRate() == targetRate) {
+            return audio;
         }
+        return new Samples(filter(audio.sampleRate(), targetRate).apply(audio.samples()), targetRate);
+    }
+
+    /**
+     * {@code audio} at {@code targetRate}, resampled as it is read: the same samples as {@link #resample} gives for
+     * the whole recording, bit for bit, with a bounded buffer; the same stream when the rates are equal.
+     */
+    public static AudioStream resample(AudioStream audio, int targetRate) {
         int source = audio.sampleRate();
         if (source == targetRate) {
             return audio;
+        }
+        return new ResampledStream(audio, filter(source, targetRate));
+    }
+
+    private static Filter filter(int source, int targetRate) {
+        if (targetRate <= 0) {
+            throw new IllegalArgumentException("target sample rate must be positive, got " + targetRate);
         }
         if (source > (long) MAX_DOWNSAMPLING_RATIO * targetRate) {
             throw new IllegalArgumentException("cannot resample " + source + " Hz to " + targetRate
@@ -56,7 +72,7 @@ public final class Resampler {
             filter = new Filter(source, targetRate);
             FILTERS.put(key, filter);
         }
-        return new Samples(filter.apply(audio.samples()), targetRate);
+        return filter;
     }
 
     /** {@code ceil(inputLength · targetRate / sourceRate)}: the output instants {@code k / targetRate} inside the input. */
@@ -67,6 +83,79 @@ public final class Resampler {
                     + targetRate + " Hz");
         }
         return (int) n;
+    }
+
+    /**
+     * A stream resampled as it is read. It holds the input samples that outputs still to come read: about the
+     * filter's length plus one block.
+     */
+    private static final class ResampledStream implements AudioStream {
+        private final AudioStream input;
+        private final Filter filter;
+        private final float[] block = new float[Blocks.SAMPLES];
+        /** Input samples {@code [base, base + length)}. */
+        private float[] x = new float[2 * Blocks.SAMPLES];
+        private long base;
+        private int length;
+        private boolean ended;
+        /** The next output sample's index. */
+        private long next;
+
+        ResampledStream(AudioStream input, Filter filter) {
+            this.input = input;
+            this.filter = filter;
+        }
+
+        @Override
+        public int sampleRate() {
+            return filter.target;
+        }
+
+        @Override
+        public int read(float[] buffer) throws IOException {
+            while (true) {
+                long end = base + length;
+                long outputs = ended ? (end * filter.target + filter.source - 1) / filter.source : Long.MAX_VALUE;
+                int n = 0;
+                while (n < buffer.length && next < outputs && (ended || filter.endInput(next) <= end)) {
+                    buffer[n++] = filter.output(next++, x, base, end);
+                }
+                if (n > 0) {
+                    return n;
+                }
+                if (ended) {
+                    return -1;
+                }
+                fill();
+            }
+        }
+
+        /** Drops the input no output to come reads, and appends the next block. */
+        private void fill() throws IOException {
+            int got = input.read(block);
+            if (got < 0) {
+                ended = true;
+                return;
+            }
+            long needed = filter.firstInput(next);
+            for (long j = next + 1; j < next + filter.up; j++) {
+                needed = Math.min(needed, filter.firstInput(j));
+            }
+            int drop = (int) Math.min(length, Math.max(0, needed - base));
+            System.arraycopy(x, drop, x, 0, length - drop);
+            base += drop;
+            length -= drop;
+            if (length + got > x.length) {
+                x = Arrays.copyOf(x, Math.max(length + got, 2 * x.length));
+            }
+            System.arraycopy(block, 0, x, length, got);
+            length += got;
+        }
+
+        @Override
+        public void close() throws IOException {
+            input.close();
+        }
     }
 
     /** The polyphase filter for one rate pair: for each of the L phases, its run of non-zero taps. */
@@ -128,18 +217,35 @@ public final class Resampler {
         float[] apply(float[] in) {
             float[] out = new float[outputLength(in.length, source, target)];
             for (int j = 0; j < out.length; j++) {
-                int k = j % up;
-                long from = (long) (j / up) * down - width + first[k];
-                float[] h = taps[k];
-                int lo = (int) Math.max(0, -from);
-                int hi = (int) Math.min(h.length, in.length - from);
-                float acc = 0f;
-                for (int i = lo; i < hi; i++) {
-                    acc += in[(int) (from + i)] * h[i];
-                }
-                out[j] = acc;
+                out[j] = output(j, in, 0, in.length);
             }
             return out;
+        }
+
+        /** The first input sample output {@code j} reads (possibly before the input's start). */
+        long firstInput(long j) {
+            return j / up * down - width + first[(int) (j % up)];
+        }
+
+        /** One past the last input sample output {@code j} reads. */
+        long endInput(long j) {
+            return firstInput(j) + taps[(int) (j % up)].length;
+        }
+
+        /**
+         * Output sample {@code j}, from {@code x} holding input samples {@code [base, ...)} of which those before
+         * {@code end} exist; samples before 0 or from {@code end} on count as zero.
+         */
+        float output(long j, float[] x, long base, long end) {
+            long from = firstInput(j);
+            float[] h = taps[(int) (j % up)];
+            int lo = (int) Math.max(0, -from);
+            int hi = (int) Math.min(h.length, end - from);
+            float acc = 0f;
+            for (int i = lo; i < hi; i++) {
+                acc += x[(int) (from + i - base)] * h[i];
+            }
+            return acc;
         }
 
         private static int gcd(int a, int b) {

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -25,9 +24,6 @@ import java.util.Locale;
  */
 public final class WavReader {
     private static final long MAX_FMT_BYTES = 1 << 16;
-    private static final int BLOCK_BYTES = 1 << 16;
-    private static final int INITIAL_CAPACITY = 1 << 14;
-    private static final int MAX_SAMPLES = Integer.MAX_VALUE - 8;
     private static final long STREAMING_SIZE = 0xFFFFFFFFL;
     /** Offset of the data size in the body of an RF64 ds64 chunk (after the 8-byte RIFF size). */
     private static final int DS64_DATA_SIZE_OFFSET = 8;
@@ -36,13 +32,21 @@ public final class WavReader {
     }
 
     public static Samples read(Path file) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BLOCK_BYTES)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), Blocks.BYTES)) {
             return read(in, file.toString());
         }
     }
 
     /** Reads a WAV from {@code in} (not closed); {@code name} (a file name, or "stream") starts every error message. */
     public static Samples read(InputStream in, String name) throws IOException {
+        return AudioStream.readAll(AudioStream.nonEmpty(open(in, name), name), name);
+    }
+
+    /**
+     * Reads a WAV's header from {@code in} (not closed) and returns its samples as a stream that reads the data chunk
+     * as it goes; {@code name} starts every error message.
+     */
+    public static AudioStream open(InputStream in, String name) throws IOException {
         byte[] header = in.readNBytes(12);
         String riff = ascii(header, 0);
         boolean rf64 = riff.equals("RF64") || riff.equals("BW64");
@@ -77,7 +81,7 @@ public final class WavReader {
                                 + ConversionHint.forFile(name));
                     }
                     boolean sizeInDs64 = rf64 && size == STREAMING_SIZE && ds64DataSize >= 0;
-                    return readData(in, sizeInDs64 ? ds64DataSize : size, format, name);
+                    return new DataStream(in, sizeInDs64 ? ds64DataSize : size, format, name);
                 }
                 // Chunks are padded to an even size; the pad byte is not counted in the size.
                 default -> skip(in, size + (size & 1));
@@ -95,48 +99,66 @@ public final class WavReader {
         return body;
     }
 
-    private static Samples readData(InputStream in, long declaredBytes, WavFormat format, String name)
-            throws IOException {
-        int frameBytes = format.blockAlign();
-        SampleEncoding encoding = format.encoding();
-        int channels = format.channels();
-        byte[] block = new byte[Math.max(1, BLOCK_BYTES / frameBytes) * frameBytes];
-        float[] mono = new float[INITIAL_CAPACITY];
-        int count = 0;
-        long remaining = declaredBytes;
-        while (remaining > 0) {
-            int wanted = (int) Math.min(block.length, remaining);
-            int got = in.readNBytes(block, 0, wanted);
-            remaining -= got;
-            int frames = got / frameBytes;
-            if (frames > MAX_SAMPLES - count) {
-                throw new AudioFormatException(name + ": too long (more than " + MAX_SAMPLES
-                        + " sample frames); split it into shorter files");
+    /** The data chunk's samples, decoded block by block as they are read. */
+    private static final class DataStream implements AudioStream {
+        private final InputStream in;
+        private final WavFormat format;
+        private final String name;
+        private final byte[] block;
+        private long remaining;
+        private long count;
+        private boolean ended;
+
+        DataStream(InputStream in, long declaredBytes, WavFormat format, String name) {
+            this.in = in;
+            this.format = format;
+            this.name = name;
+            this.remaining = declaredBytes;
+            int frameBytes = format.blockAlign();
+            block = new byte[Math.max(1, Blocks.BYTES / frameBytes) * frameBytes];
+        }
+
+        @Override
+        public int sampleRate() {
+            return format.sampleRate();
+        }
+
+        @Override
+        public int read(float[] buffer) throws IOException {
+            int frameBytes = format.blockAlign();
+            while (!ended && remaining > 0) {
+                int wanted = (int) Math.min(Math.min(block.length, remaining), (long) buffer.length * frameBytes);
+                int got = in.readNBytes(block, 0, wanted);
+                remaining -= got;
+                // the input ended early: read what is there; a trailing partial frame is dropped
+                ended = got < wanted;
+                int frames = got / frameBytes;
+                if (frames > 0) {
+                    decode(frames, buffer);
+                    return frames;
+                }
             }
-            if (count + frames > mono.length) {
-                mono = Arrays.copyOf(mono, (int) Math.min(MAX_SAMPLES, Math.max(count + frames, 2L * mono.length)));
-            }
+            return -1;
+        }
+
+        private void decode(int frames, float[] mono) throws AudioFormatException {
+            SampleEncoding encoding = format.encoding();
+            int channels = format.channels();
             for (int f = 0, off = 0; f < frames; f++) {
                 double sum = 0;
                 for (int c = 0; c < channels; c++, off += encoding.bytes) {
                     double v = encoding.decode(block, off);
                     if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
-                        throw new AudioFormatException(name + ": sample " + (count + 1) + " (at "
-                                + String.format(Locale.ROOT, "%.3f", count / (double) format.sampleRate())
+                        throw new AudioFormatException(name + ": sample " + (count + f + 1) + " (at "
+                                + String.format(Locale.ROOT, "%.3f", (count + f) / (double) format.sampleRate())
                                 + " s) is " + v + ", not a usable sample value; the file is damaged");
                     }
                     sum += v;
                 }
-                mono[count++] = (float) (sum / channels);
+                mono[f] = (float) (sum / channels);
             }
-            if (got < wanted) {
-                break; // the input ended early: read what is there; a trailing partial frame is dropped
-            }
+            count += frames;
         }
-        if (count == 0) {
-            throw new AudioFormatException(name + ": contains no samples");
-        }
-        return new Samples(Arrays.copyOf(mono, count), format.sampleRate());
     }
 
     private static byte[] exactly(InputStream in, int n, String name) throws IOException {

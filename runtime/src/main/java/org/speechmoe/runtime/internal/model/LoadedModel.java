@@ -8,6 +8,7 @@ import org.speechmoe.format.SmoeFile;
 import org.speechmoe.format.graph.FeatureConfig;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.GraphTensors;
+import org.speechmoe.runtime.internal.audio.AudioStream;
 import org.speechmoe.runtime.internal.audio.Resampler;
 import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.backend.Backend;
@@ -95,6 +96,11 @@ public final class LoadedModel implements AutoCloseable {
 
     /** The recording at the model's sample rate: {@code audio} itself when it is at that rate already. */
     public Samples resample(Samples audio) {
+        return Resampler.resample(audio, fbank.sampleRate());
+    }
+
+    /** {@code audio} at the model's sample rate, resampled as it is read. */
+    public AudioStream resample(AudioStream audio) {
         return Resampler.resample(audio, fbank.sampleRate());
     }
 

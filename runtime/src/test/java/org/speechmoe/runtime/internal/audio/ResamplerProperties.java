@@ -48,4 +48,19 @@ class ResamplerProperties {
         Samples s = new Samples(new float[length], rate);
         assertSame(s, Resampler.resample(s, rate));
     }
+
+    @Property(tries = 40)
+    void resamplingAStreamInAnyBlocksEqualsResamplingTheWholeRecording(@ForAll("rates") int source,
+            @ForAll("rates") int target, @ForAll @IntRange(max = 40000) int length, @ForAll long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        float[] in = new float[length];
+        for (int i = 0; i < length; i++) {
+            in[i] = (float) random.nextGaussian() * 0.3f;
+        }
+        float[] whole = Resampler.resample(new Samples(in, source), target).samples();
+        AudioStream stream = Resampler.resample(Chopped.of(new Samples(in, source), seed), target);
+        float[] streamed = Chopped.drain(stream, seed + 1);
+        assertEquals(target, stream.sampleRate());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(whole, streamed, source + " -> " + target);
+    }
 }

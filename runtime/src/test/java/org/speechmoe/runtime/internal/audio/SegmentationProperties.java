@@ -39,10 +39,10 @@ class SegmentationProperties {
         assertEquals(0, segments.getFirst().from());
         assertEquals(0, segments.getFirst().keepFrom());
         assertEquals(n, segments.getLast().to());
-        assertEquals(Integer.MAX_VALUE, segments.getLast().keepTo());
+        assertEquals(Long.MAX_VALUE, segments.getLast().keepTo());
         for (int i = 0; i < segments.size(); i++) {
             Segmentation s = segments.get(i);
-            assertTrue(s.to() - s.from() <= Segmentation.MAX_SECONDS * RATE, "segment " + i + " too long: " + s);
+            assertTrue(s.to() - s.from() <= Segmenter.MAX_SECONDS * RATE, "segment " + i + " too long: " + s);
             assertTrue(s.from() <= s.keepFrom() && s.keepFrom() < s.keepTo(), s.toString());
             if (i > 0) {
                 Segmentation previous = segments.get(i - 1);
@@ -58,13 +58,13 @@ class SegmentationProperties {
         Samples audio = phrases(seed, seconds, 6, 0.4, 1.2);
         List<Segmentation> segments = Segmentation.of(audio);
         assertTiles(segments, audio.samples().length);
-        VoiceActivity activity = VoiceActivity.of(audio);
+        boolean[] active = VoiceActivity.of(audio);
         int hop = RATE / VoiceActivity.FRAMES_PER_SECOND;
         for (int i = 1; i < segments.size(); i++) {
             Segmentation s = segments.get(i);
             assertEquals(segments.get(i - 1).to(), s.from(), "pauses come often enough: no forced cut");
-            assertFalse(activity.active(s.from() / hop), "cut at " + s.from() / (double) RATE + " s is not in a pause");
-            assertTrue(s.from() - segments.get(i - 1).from() >= Segmentation.MIN_SECONDS * RATE);
+            assertFalse(active[(int) (s.from() / hop)], "cut at " + s.from() / (double) RATE + " s is not in a pause");
+            assertTrue(s.from() - segments.get(i - 1).from() >= Segmenter.MIN_SECONDS * RATE);
         }
     }
 
@@ -79,15 +79,49 @@ class SegmentationProperties {
         for (int i = 1; i < segments.size(); i++) {
             Segmentation previous = segments.get(i - 1);
             Segmentation s = segments.get(i);
-            assertEquals((int) (Segmentation.OVERLAP_SECONDS * RATE), previous.to() - s.from(), "overlap");
+            assertEquals((long) (Segmenter.OVERLAP_SECONDS * RATE), previous.to() - s.from(), "overlap");
             assertEquals(previous.to() - (previous.to() - s.from()) / 2, s.keepFrom(), "kept from the overlap's middle");
         }
+    }
+
+    @Property(tries = 10)
+    void aStreamInBlocksOfAnySizeIsCutAsTheWholeRecording(@ForAll long seed,
+            @ForAll @IntRange(min = 20, max = 100) int seconds) {
+        Samples audio = phrases(seed, seconds, seed % 2 == 0 ? 6 : 3, seed % 2 == 0 ? 0.4 : 0.05, 1.2);
+        List<Segmentation> whole = new java.util.ArrayList<>();
+        List<float[]> wholeSamples = new java.util.ArrayList<>();
+        Segmenter once = new Segmenter(RATE);
+        once.accept(audio.samples(), audio.samples().length, (where, piece) -> {
+            whole.add(where);
+            wholeSamples.add(piece.samples());
+        });
+        once.finish((where, piece) -> {
+            whole.add(where);
+            wholeSamples.add(piece.samples());
+        });
+        List<Segmentation> streamed = new java.util.ArrayList<>();
+        Segmenter inBlocks = new Segmenter(RATE);
+        float[] x = Chopped.drain(Chopped.of(audio, seed), seed);
+        Random random = new Random(seed);
+        int[] index = {0};
+        for (int at = 0; at < x.length; ) {
+            int n = Math.min(x.length - at, 1 + random.nextInt(9000));
+            float[] block = java.util.Arrays.copyOfRange(x, at, at + n);
+            inBlocks.accept(block, n, (where, piece) -> {
+                streamed.add(where);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(wholeSamples.get(index[0]++), piece.samples());
+            });
+            at += n;
+        }
+        inBlocks.finish((where, piece) -> streamed.add(where));
+        assertEquals(whole, streamed);
+        assertTiles(streamed, x.length);
     }
 
     @Test
     void aRecordingOfAtMostTheLimitIsOneSegment() {
         Samples audio = phrases(7, 30, 6, 0.4, 1.2);
-        assertEquals(List.of(new Segmentation(0, audio.samples().length, 0, Integer.MAX_VALUE)),
+        assertEquals(List.of(new Segmentation(0, audio.samples().length, 0, Long.MAX_VALUE)),
                 Segmentation.of(audio));
         assertEquals(1, Segmentation.of(new Samples(new float[0], RATE)).size());
     }
@@ -98,11 +132,11 @@ class SegmentationProperties {
         for (int i = RATE / 2; i < RATE; i++) {
             x[i] = (float) (0.1 * Math.sin(2 * Math.PI * 300 * i / RATE));
         }
-        VoiceActivity activity = VoiceActivity.of(new Samples(x, RATE));
-        assertEquals(200, activity.frames());
-        assertFalse(activity.active(10));
-        assertTrue(activity.active(70));
-        assertFalse(activity.active(150));
+        boolean[] active = VoiceActivity.of(new Samples(x, RATE));
+        assertEquals(200, active.length);
+        assertFalse(active[10]);
+        assertTrue(active[70]);
+        assertFalse(active[150]);
     }
 
     @Test
@@ -111,9 +145,9 @@ class SegmentationProperties {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (0.1 * Math.sin(2 * Math.PI * 300 * i / RATE));
         }
-        VoiceActivity activity = VoiceActivity.of(new Samples(x, RATE));
-        for (int f = 0; f < activity.frames(); f++) {
-            assertTrue(activity.active(f), "frame " + f);
+        boolean[] active = VoiceActivity.of(new Samples(x, RATE));
+        for (int f = 0; f < active.length; f++) {
+            assertTrue(active[f], "frame " + f);
         }
     }
 }
