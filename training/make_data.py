@@ -20,6 +20,10 @@ Augmentation (train only): speed 0.9/1.0/1.1, reverberation (synthetic room resp
 5..30 dB SNR, telephone band (8 kHz round trip + 300 Hz high-pass), random gain.
 
 Run: OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/make_data.py [--n-train 7000] [--jobs 2]
+Test sets (+ dev split) only, e.g. for measuring a language model (training/lm/README.md):
+     ... make_data.py --n-train 16000 --only-test --dev 200 [--out DIR]
+     (plans the full run's utterances, synthesizes only test_syn and dev_syn; dev_syn.tsv, dev_ast.tsv)
+plan(args) gives every split and prompt without synthesizing (training/lm/ uses it to exclude test prompts).
 """
 import argparse
 import glob
@@ -318,7 +322,20 @@ def duration(path):
 
 
 # ------------------------------------------------------------------------------------------
-def main():
+TRAIN_COMBOS = [(v, var) for v in VOICES for var in VARIANTS if (v, var) not in HELD_OUT]
+
+
+def train_voice(r):
+    """A training voice (never a held-out one): espeak-ng 70 %, flite 15 %, festival 15 %."""
+    u = r.random()
+    if u < 0.70:
+        return ("espeak",) + ("".join(r.choice(TRAIN_COMBOS)),)
+    if u < 0.85:
+        return "flite", r.choice(FLITE_TRAIN)
+    return "festival", r.choice(FESTIVAL_TRAIN)
+
+
+def parser():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-train", type=int, default=7000)
     ap.add_argument("--n-test", type=int, default=300, help="espeak-ng test utterances (held-out combos)")
@@ -326,10 +343,22 @@ def main():
     ap.add_argument("--jobs", type=int, default=2, help="synthesis processes")
     ap.add_argument("--ast-copies", type=int, default=3, help="augmented copies of each Asterisk train recording")
     ap.add_argument("--seed", type=int, default=1234)
-    args = ap.parse_args()
-    t0 = time.time()
-    for d in ("train", "test_syn", "ast_train"):
-        os.makedirs(os.path.join(OUT, "wav", d), exist_ok=True)
+    ap.add_argument("--out", default=OUT, help="output folder (default build-data/data of the repository)")
+    ap.add_argument("--only-test", action="store_true",
+                    help="plan everything as usual but synthesize and write only the test sets (and --dev): "
+                         "no train WAVs, no train.tsv, no info.json; with the same --n-train/--seed the test "
+                         "(and dev) data are those of the full run")
+    ap.add_argument("--dev", type=int, default=0,
+                    help="also write a dev split: dev_syn.tsv (this many clean utterances, training voices, "
+                         "fortune sentences of the train side that no train utterance of --n-train uses) and "
+                         "dev_ast.tsv (the original recordings of the Asterisk train prompts)")
+    return ap
+
+
+def plan(args, out=None):
+    """Every utterance of the corpus, without synthesizing anything: the text splits, the synthesis tasks
+    (path, text, engine, voice, augment, seed) and the manifest rows. Deterministic for given arguments."""
+    out = out or args.out
     rng = random.Random(args.seed)
 
     # ---- Asterisk prompts: split by prompt text (never the same text on both sides)
@@ -348,18 +377,7 @@ def main():
     test_sents, train_sents = sents[:args.n_test], sents[args.n_test:]
     ast_train_texts = sorted(set(t for _, _, t in ast_train))
 
-    combos = [(v, var) for v in VOICES for var in VARIANTS]
-    train_combos = [c for c in combos if c not in HELD_OUT]
-
-    def train_voice(r):
-        u = r.random()
-        if u < 0.70:
-            return ("espeak",) + ("".join(r.choice(train_combos)),)
-        if u < 0.85:
-            return "flite", r.choice(FLITE_TRAIN)
-        return "festival", r.choice(FESTIVAL_TRAIN)
-
-    tasks, rows_train, rows_syn = [], [], {"espeak": [], "flite": [], "festival": []}
+    train_tasks, rows_train, test_tasks, rows_syn = [], [], [], {"espeak": [], "flite": [], "festival": []}
     for i in range(args.n_train):
         r = random.Random(args.seed * 1000003 + i)
         u = r.random()
@@ -370,28 +388,78 @@ def main():
         else:
             text = r.choice(ast_train_texts)
         engine, voice = train_voice(r)
-        tasks.append((os.path.join(OUT, "wav", "train", "train_%05d.wav" % i), text, engine, voice, True,
-                      r.randrange(1 << 30)))
-        rows_train.append((tasks[-1][0], text))
+        train_tasks.append((os.path.join(out, "wav", "train", "train_%05d.wav" % i), text, engine, voice, True,
+                            r.randrange(1 << 30)))
+        rows_train.append((train_tasks[-1][0], text))
     # synthetic test: held-out voices x held-out sentences (+ a few phrases), clean
     held_out = ([("espeak", "".join(HELD_OUT[i % len(HELD_OUT)])) for i in range(args.n_test)]
                 + [("flite", FLITE_TEST)] * args.n_test_other + [("festival", FESTIVAL_TEST)] * args.n_test_other)
     for i, (engine, voice) in enumerate(held_out):
         r = random.Random(args.seed * 7919 + i)
         text = test_sents[i % len(test_sents)] if r.random() < 0.85 else gen_phrase(r)
-        tasks.append((os.path.join(OUT, "wav", "test_syn", "test_syn_%05d.wav" % i), text, engine, voice, False,
-                      r.randrange(1 << 30)))
-        rows_syn[engine].append((tasks[-1][0], text))
+        test_tasks.append((os.path.join(out, "wav", "test_syn", "test_syn_%05d.wav" % i), text, engine, voice,
+                           False, r.randrange(1 << 30)))
+        rows_syn[engine].append((test_tasks[-1][0], text))
+    test_texts = set(test_sents) | set(t for rows in rows_syn.values() for _, t in rows) | ast_test_texts
+
+    # dev (optional): training voices, clean audio, fortune sentences of the train side that no train utterance
+    # uses (so unseen by the acoustic model, like the test sentences) + 15 % generated phrases; never a test text
+    dev_tasks, rows_dev = [], []
+    if getattr(args, "dev", 0):
+        used = set(t for _, t in rows_train)
+        pool = [s for s in train_sents if s not in used and s not in test_texts]
+        random.Random(args.seed * 104729).shuffle(pool)
+        for i in range(args.dev):
+            r = random.Random(args.seed * 7927 + i)
+            text = pool.pop() if r.random() < 0.85 else gen_phrase(r)
+            while text in test_texts or text in used:
+                text = gen_phrase(r)
+            engine, voice = train_voice(r)
+            dev_tasks.append((os.path.join(out, "wav", "dev_syn", "dev_syn_%05d.wav" % i), text, engine, voice,
+                              False, r.randrange(1 << 30)))
+            rows_dev.append((dev_tasks[-1][0], text))
+    return argparse.Namespace(ast_train=ast_train, ast_test=ast_test, ast_test_texts=ast_test_texts, sents=sents,
+                              train_sents=train_sents, test_sents=test_sents, test_texts=test_texts,
+                              train_tasks=train_tasks, rows_train=rows_train, test_tasks=test_tasks,
+                              rows_syn=rows_syn, dev_tasks=dev_tasks, rows_dev=rows_dev,
+                              rows_dev_ast=[(w, t) for _, w, t in ast_train])
+
+
+def main():
+    args = parser().parse_args()
+    out = args.out
+    t0 = time.time()
+    for d in ("train", "test_syn", "ast_train") + (("dev_syn",) if args.dev else ()):
+        os.makedirs(os.path.join(out, "wav", d), exist_ok=True)
+    p = plan(args, out)
+    ast_train, ast_test, rows_train, rows_syn = p.ast_train, p.ast_test, p.rows_train, p.rows_syn
+    tasks = ([] if args.only_test else p.train_tasks) + p.test_tasks + p.dev_tasks
     with multiprocessing.Pool(args.jobs) as pool:
         for k, _ in enumerate(pool.imap_unordered(synth, tasks, chunksize=8)):
             if k % 500 == 0:
                 print("synthesized %d/%d  %.0fs" % (k, len(tasks), time.time() - t0), flush=True)
 
+    def dump(fn, rows):
+        with open(os.path.join(out, fn), "w", encoding="utf-8") as f:
+            for path, t in rows:
+                f.write("%s\t%s\n" % (path, t))
+
+    dump("test_syn.tsv", rows_syn["espeak"] + rows_syn["flite"] + rows_syn["festival"])
+    for engine, rows in rows_syn.items():
+        dump("test_syn_%s.tsv" % engine, rows)
+    dump("test_ast.tsv", [(w, t) for _, w, t in ast_test])
+    if args.dev:
+        dump("dev_syn.tsv", p.rows_dev)
+        dump("dev_ast.tsv", p.rows_dev_ast)
+    if args.only_test:
+        print("test sets%s written to %s (%.0fs)" % (" and dev" if args.dev else "", out, time.time() - t0))
+        return
+
     # Asterisk train recordings: original + augmented copies, resampled to 16 kHz
     rows_ast, k = [], 0
     for name, wav, text in ast_train:
         for c in range(args.ast_copies):
-            path = os.path.join(OUT, "wav", "ast_train", "ast_%05d.wav" % k)
+            path = os.path.join(out, "wav", "ast_train", "ast_%05d.wav" % k)
             k += 1
             if not os.path.exists(path):
                 r = random.Random(args.seed * 31 + k)
@@ -402,20 +470,11 @@ def main():
                 write_wav(path, x)
             rows_ast.append((path, text))
 
-    def dump(fn, rows):
-        with open(os.path.join(OUT, fn), "w", encoding="utf-8") as f:
-            for p, t in rows:
-                f.write("%s\t%s\n" % (p, t))
-
     dump("train.tsv", rows_train + rows_ast)
-    dump("test_syn.tsv", rows_syn["espeak"] + rows_syn["flite"] + rows_syn["festival"])
-    for engine, rows in rows_syn.items():
-        dump("test_syn_%s.tsv" % engine, rows)
-    dump("test_ast.tsv", [(w, t) for _, w, t in ast_test])
-    hours = lambda rows: sum(duration(p) for p, _ in rows) / 3600.0
+    hours = lambda rows: sum(duration(path) for path, _ in rows) / 3600.0
     info = {
         "text_source": "Debian fortunes + fortunes-min (/usr/share/games/fortunes/*.u8), %d usable sentences "
-                       "(%d train, %d test)" % (len(sents), len(train_sents), len(test_sents)),
+                       "(%d train, %d test)" % (len(p.sents), len(p.train_sents), len(p.test_sents)),
         "espeak_voices": VOICES, "espeak_variants": VARIANTS, "held_out_espeak": ["%s%s" % c for c in HELD_OUT],
         "flite_train": FLITE_TRAIN, "festival_train": FESTIVAL_TRAIN,
         "held_out_flite": FLITE_TEST, "held_out_festival": FESTIVAL_TEST,
@@ -427,7 +486,7 @@ def main():
         "n_test_asterisk": len(ast_test), "hours_test_asterisk": round(sum(duration(w) for _, w, _ in ast_test) / 3600, 3),
         "seconds": round(time.time() - t0, 1),
     }
-    with open(os.path.join(OUT, "info.json"), "w") as f:
+    with open(os.path.join(out, "info.json"), "w") as f:
         json.dump(info, f, indent=1)
     print(json.dumps(info, indent=1))
 
