@@ -4,6 +4,7 @@ import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.ObjectArrayList;
 import it.unimi.dsi.fastutil.objects.ObjectHeapPriorityQueue;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -11,8 +12,8 @@ import java.util.List;
  * alignments so far that end in a blank and of those that end in its last token. A frame either keeps a prefix (a
  * blank, or its last token repeated) or extends it by one token, and alignments that reach the same prefix are summed.
  * A token equal to the prefix's last one only extends it after a blank, since CTC merges repeats. The best
- * {@code beamWidth} prefixes by total probability survive each frame; a hypothesis' score is the log of the summed
- * probability of the alignments the beam kept.
+ * {@code beamWidth} prefixes by total probability (with text fused, by their ranking score: see below) survive each
+ * frame; a hypothesis' log-probability is the log of the summed probability of the alignments the beam kept.
  *
  * <p>For timing, each prefix also keeps the single most probable of those alignments (the Viterbi max in place of the
  * sum, per ending kind) as {@link TokenRun}s, and a hypothesis reports its frame spans. With a beam wide enough to
@@ -26,16 +27,30 @@ import java.util.List;
  * {@code frames * beamWidth * vocab} steps, so large vocabularies want a {@code tokensPerFrame} of a few times the
  * beam width.
  *
+ * <p>With {@link SearchOptions} that fuse text (a language model, a word bonus, the lexicon, hotwords, a grammar:
+ * {@link TextFusion}), the beam ranks a prefix by its CTC log-probability plus what {@link TextFusion} adds for the text
+ * it spells; since that is a function of the prefix, alignments still merge exactly. Extensions that the lexicon or
+ * the grammar forbid are dropped. At the end each prefix gets its final ranking score ({@link TextFusion#finish}),
+ * those that cannot end there are dropped, and the rest are sorted by it. Without any of that, nothing is added and the
+ * search is the one above, bit for bit. An optional score margin drops, after each frame, the prefixes ranked more
+ * than the margin below the frame's best (and candidates already that far below the best so far).
+ *
  * <p>Instances are immutable and can be shared between threads.
  */
 public final class CtcPrefixBeamSearch {
     private static final double NEG_INF = Double.NEGATIVE_INFINITY;
     private static final int NO_TOKEN = -1;
     private static final int NO_PARENT = -1;
+    /** The text of every prefix of a search that fuses none: it adds nothing to the ranking. */
+    private static final PrefixText NO_TEXT = new PrefixText();
 
     private final int beamWidth;
     private final int tokensPerFrame;
     private final float tokenLogProbFloor;
+    private final double scoreMargin;
+    /** Null when nothing is fused. */
+    private final TextFusion fusion;
+    private final int vocabularySize;
 
     /** A search over every token of every frame. */
     public CtcPrefixBeamSearch(int beamWidth) {
@@ -43,27 +58,47 @@ public final class CtcPrefixBeamSearch {
     }
 
     public CtcPrefixBeamSearch(int beamWidth, int tokensPerFrame, float tokenLogProbFloor) {
-        if (beamWidth < 1 || tokensPerFrame < 1) {
-            throw new IllegalArgumentException("beam width and tokens per frame must be at least 1, got " + beamWidth
-                    + " and " + tokensPerFrame);
-        }
-        if (Float.isNaN(tokenLogProbFloor)) {
-            throw new IllegalArgumentException("token log-probability floor is NaN");
-        }
-        this.beamWidth = beamWidth;
-        this.tokensPerFrame = tokensPerFrame;
-        this.tokenLogProbFloor = tokenLogProbFloor;
+        this(SearchOptions.builder(beamWidth).tokenPruning(tokensPerFrame, tokenLogProbFloor).build(), null);
     }
 
-    /** Up to {@code beamWidth} distinct hypotheses, most probable first. */
+    /**
+     * @param vocabulary the pieces' text; may be null when the options fuse nothing
+     * @throws IllegalArgumentException when a hotword or grammar phrase has a character no piece spells
+     */
+    CtcPrefixBeamSearch(SearchOptions options, Vocabulary vocabulary) {
+        this.beamWidth = options.beamWidth();
+        this.tokensPerFrame = options.tokensPerFrame();
+        this.tokenLogProbFloor = options.tokenLogProbFloor();
+        this.scoreMargin = options.scoreMargin();
+        if (options.fusesText() && vocabulary == null) {
+            throw new IllegalArgumentException("a search that fuses text needs the vocabulary");
+        }
+        this.fusion = options.fusesText() ? new TextFusion(options, vocabulary) : null;
+        this.vocabularySize = vocabulary == null ? -1 : vocabulary.size();
+    }
+
+    /**
+     * Up to {@code beamWidth} distinct hypotheses, best first: by CTC log-probability, or, when text is fused, by
+     * the final ranking score, without those that cannot end the utterance.
+     */
     public List<Hypothesis> search(LogProbs logProbs) {
+        if (fusion != null && logProbs.vocab() != vocabularySize) {
+            throw new IllegalArgumentException(logProbs.vocab() + " tokens per frame for a vocabulary of "
+                    + vocabularySize);
+        }
         Search s = new Search(logProbs);
         for (int t = 0; t < logProbs.frames(); t++) {
             s.advance(t);
         }
         List<Hypothesis> out = new ArrayList<>(s.beam.size());
         for (Prefix p : s.beam) {
-            out.add(new Hypothesis(TokenRun.tokens(p.bestPathRuns()), p.total));
+            double score = fusion == null ? p.total : p.total + fusion.finish(p.text, s.lmNext);
+            if (!Double.isNaN(score)) {
+                out.add(new Hypothesis(TokenRun.tokens(p.bestPathRuns()), p.total, score));
+            }
+        }
+        if (fusion != null) {
+            out.sort(Comparator.comparingDouble(Hypothesis::score).reversed());
         }
         return out;
     }
@@ -78,54 +113,10 @@ public final class CtcPrefixBeamSearch {
         return Math.max(a, b) + Math.log1p(StrictMath.exp(-Math.abs(a - b)));
     }
 
-    /** Orders by total; equal totals by key, so the same input always gives the same beam. */
-    private static int compare(double total, long key, Prefix other) {
-        int byTotal = Double.compare(total, other.total);
-        return byTotal != 0 ? byTotal : Long.compare(other.key, key);
-    }
-
-    /** A prefix in the beam, or a candidate for the next frame's beam. Objects are recycled between frames. */
-    private static final class Prefix {
-        int parent;
-        int lastToken;
-        long key;
-        int id;
-        /** log P(prefix, alignment so far ends in a blank), and ... ends in the prefix's last token. */
-        double blank;
-        double nonBlank;
-        double total;
-        /** The best single alignment of each kind: its log-probability and its tokens' frames. */
-        double blankPath;
-        TokenRun blankPathRuns;
-        double nonBlankPath;
-        TokenRun nonBlankPathRuns;
-
-        Prefix reset(int parent, int lastToken, int id) {
-            this.parent = parent;
-            this.lastToken = lastToken;
-            this.id = id;
-            key = PrefixTrie.key(parent, lastToken);
-            blank = nonBlank = total = blankPath = nonBlankPath = NEG_INF;
-            blankPathRuns = nonBlankPathRuns = null;
-            return this;
-        }
-
-        double bestPath() {
-            return Math.max(blankPath, nonBlankPath);
-        }
-
-        TokenRun bestPathRuns() {
-            return blankPath >= nonBlankPath ? blankPathRuns : nonBlankPathRuns;
-        }
-
-        /** Adds alignments that end on this prefix's last token, newly emitted at {@code frame}. */
-        void addNewToken(double logProb, double bestPathBefore, TokenRun runsBefore, int frame, float tokenLogProb) {
-            nonBlank = logAddExp(nonBlank, logProb);
-            if (bestPathBefore + tokenLogProb > nonBlankPath) {
-                nonBlankPath = bestPathBefore + tokenLogProb;
-                nonBlankPathRuns = TokenRun.append(runsBefore, lastToken, frame, tokenLogProb);
-            }
-        }
+    /** Orders by ranking score; equal scores by key, so the same input always gives the same beam. */
+    private static int compare(double score, long key, Prefix other) {
+        int byScore = Double.compare(score, other.score);
+        return byScore != 0 ? byScore : Long.compare(other.key, key);
     }
 
     /**
@@ -143,13 +134,18 @@ public final class CtcPrefixBeamSearch {
         private final Long2IntOpenHashMap beamIndex = new Long2IntOpenHashMap();
         /** The next beam: a heap with its worst member first. */
         private final ObjectHeapPriorityQueue<Prefix> next =
-                new ObjectHeapPriorityQueue<>((a, b) -> compare(a.total, a.key, b));
+                new ObjectHeapPriorityQueue<>((a, b) -> compare(a.score, a.key, b));
         private final ObjectArrayList<Prefix> spare = new ObjectArrayList<>();
         private final int[] tokens;
         private int tokenCount;
         private final boolean pruning;
         /** {@code keptAt[v] == t + 1} when token v is considered at frame t. */
         private final int[] keptAt;
+        /** Where an extension's text is tried before it is known to make the beam; null when nothing is fused. */
+        private final PrefixText tried = fusion == null ? null : new PrefixText();
+        final long[] lmNext = new long[1];
+        /** The best ranking score of the next beam so far. */
+        private double frameBest;
 
         Search(LogProbs logProbs) {
             this.logProbs = logProbs;
@@ -163,8 +159,10 @@ public final class CtcPrefixBeamSearch {
                 }
             }
             beamIndex.defaultReturnValue(-1);
-            Prefix empty = new Prefix().reset(NO_PARENT, NO_TOKEN, PrefixTrie.ROOT);
+            PrefixText text = fusion == null ? NO_TEXT : fusion.start();
+            Prefix empty = new Prefix().reset(NO_PARENT, NO_TOKEN, PrefixTrie.ROOT, text);
             empty.blank = empty.blankPath = empty.total = 0;
+            empty.score = empty.total + text.context;
             beam.add(empty);
         }
 
@@ -175,10 +173,12 @@ public final class CtcPrefixBeamSearch {
                 selectTokens(values, row, t);
             }
             next.clear();
+            frameBest = NEG_INF;
             stay(values, row, t);
             extend(values, row, t);
             for (Prefix stay : stays) {
                 stay.total = logAddExp(stay.blank, stay.nonBlank);
+                stay.score = stay.total + stay.text.context;
                 offer(stay);
             }
             spare.addAll(beam);
@@ -190,6 +190,9 @@ public final class CtcPrefixBeamSearch {
                 }
                 beam.set(i, p);
             }
+            while (beam.size() > 1 && beam.top().score < beam.getFirst().score - scoreMargin) {
+                spare.add(beam.pop());
+            }
         }
 
         /** Frame {@code t} adds a blank, or repeats the last token, to every beam prefix. */
@@ -199,7 +202,7 @@ public final class CtcPrefixBeamSearch {
             beamIndex.clear();
             for (int i = 0; i < beam.size(); i++) {
                 Prefix p = beam.get(i);
-                Prefix stay = take().reset(p.parent, p.lastToken, p.id);
+                Prefix stay = take().reset(p.parent, p.lastToken, p.id, p.text);
                 stay.blank = p.total + blankLogProb;
                 stay.blankPath = p.bestPath() + blankLogProb;
                 stay.blankPathRuns = p.bestPathRuns();
@@ -230,22 +233,34 @@ public final class CtcPrefixBeamSearch {
                     int inBeam = beamIndex.get(key);
                     if (inBeam >= 0) {
                         stays.get(inBeam).addNewToken(logProbLonger, bestPathBefore, runsBefore, t, logProb);
-                    } else if (logProbLonger > NEG_INF && makesBeam(logProbLonger, key)) {
-                        Prefix longer = take().reset(p.id, token, -1);
-                        longer.addNewToken(logProbLonger, bestPathBefore, runsBefore, t, logProb);
-                        longer.total = longer.nonBlank;
-                        offer(longer);
+                    } else if (logProbLonger > NEG_INF) {
+                        if (fusion != null && !fusion.step(p.text, token, tried, lmNext)) {
+                            continue;
+                        }
+                        double score = logProbLonger + (fusion == null ? p.text : tried).context;
+                        if (makesBeam(score, key)) {
+                            Prefix longer = take().reset(p.id, token, -1,
+                                    fusion == null ? p.text : tried.freeze(p.text));
+                            longer.addNewToken(logProbLonger, bestPathBefore, runsBefore, t, logProb);
+                            longer.total = longer.nonBlank;
+                            longer.score = score;
+                            offer(longer);
+                        }
                     }
                 }
             }
         }
 
-        private boolean makesBeam(double total, long key) {
-            return next.size() < beamWidth || compare(total, key, next.first()) > 0;
+        /** Whether a candidate ranked {@code score} would be kept, with the margin as far as the frame has got. */
+        private boolean makesBeam(double score, long key) {
+            if (score < frameBest - scoreMargin) {
+                return false;
+            }
+            return next.size() < beamWidth || compare(score, key, next.first()) > 0;
         }
 
         private void offer(Prefix candidate) {
-            if (candidate.total == NEG_INF || !makesBeam(candidate.total, candidate.key)) {
+            if (candidate.score == NEG_INF || !makesBeam(candidate.score, candidate.key)) {
                 spare.add(candidate);
                 return;
             }
@@ -253,6 +268,7 @@ public final class CtcPrefixBeamSearch {
                 spare.add(next.dequeue());
             }
             next.enqueue(candidate);
+            frameBest = Math.max(frameBest, candidate.score);
         }
 
         private Prefix take() {

@@ -41,7 +41,7 @@ enum PieceKind {
         return CONTINUATION;
     }
 
-    private static boolean isCjk(int codePoint) {
+    static boolean isCjk(int codePoint) {
         Character.UnicodeScript script = Character.UnicodeScript.of(codePoint);
         return script == Character.UnicodeScript.HAN || script == Character.UnicodeScript.HIRAGANA
                 || script == Character.UnicodeScript.KATAKANA;

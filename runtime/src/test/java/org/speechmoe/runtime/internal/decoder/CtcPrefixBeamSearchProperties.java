@@ -17,6 +17,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
 /** The beam search against brute force on problems small enough to enumerate every alignment. */
@@ -34,23 +35,29 @@ class CtcPrefixBeamSearchProperties {
     /** Rows of log-softmax over Gaussian logits; a larger spread makes peakier, more CTC-like rows. */
     static LogProbs random(int frames, int vocab, long seed, double spread) {
         Random random = new Random(seed);
-        float[] values = new float[frames * vocab];
-        for (int t = 0; t < frames; t++) {
-            double[] logits = new double[vocab];
-            double max = Double.NEGATIVE_INFINITY;
+        double[][] logits = new double[frames][vocab];
+        for (double[] row : logits) {
             for (int v = 0; v < vocab; v++) {
-                logits[v] = spread * random.nextGaussian();
-                max = Math.max(max, logits[v]);
+                row[v] = spread * random.nextGaussian();
             }
+        }
+        return logSoftmax(logits, vocab);
+    }
+
+    /** The log-softmax of each row of {@code logits}. */
+    static LogProbs logSoftmax(double[][] logits, int vocab) {
+        float[] values = new float[logits.length * vocab];
+        for (int t = 0; t < logits.length; t++) {
+            double max = Arrays.stream(logits[t]).max().orElseThrow();
             double sum = 0;
-            for (double l : logits) {
+            for (double l : logits[t]) {
                 sum += Math.exp(l - max);
             }
             for (int v = 0; v < vocab; v++) {
-                values[t * vocab + v] = (float) (logits[v] - max - Math.log(sum));
+                values[t * vocab + v] = (float) (logits[t][v] - max - Math.log(sum));
             }
         }
-        return new LogProbs(values, frames, vocab);
+        return new LogProbs(values, logits.length, vocab);
     }
 
     @Property(tries = 300)
@@ -122,6 +129,21 @@ class CtcPrefixBeamSearchProperties {
             assertEquals(plain.get(i).logProbability(), pruned.get(i).logProbability(), 1e-9);
             assertEquals(plain.get(i).tokens(), pruned.get(i).tokens());
         }
+    }
+
+    @Property(tries = 200)
+    void aScoreMarginKeepsOnlyHypothesesNearTheBest(@ForAll("problems") LogProbs lp,
+            @ForAll @IntRange(min = 1, max = 8) int width, @ForAll @DoubleRange(min = 0, max = 4) double margin) {
+        List<Hypothesis> all = new CtcPrefixBeamSearch(width).search(lp);
+        List<Hypothesis> near = new CtcPrefixBeamSearch(SearchOptions.builder(width).scoreMargin(margin).build(), null)
+                .search(lp);
+        assertTrue(!near.isEmpty() && near.size() <= all.size());
+        for (Hypothesis h : near) {
+            assertTrue(h.score() >= near.getFirst().score() - margin, h + " within " + margin);
+        }
+        List<Hypothesis> wide = new CtcPrefixBeamSearch(SearchOptions.builder(width).scoreMargin(1e6).build(), null)
+                .search(lp);
+        assertEquals(all, wide, "a margin wider than any gap changes nothing");
     }
 
     @Property(tries = 100)
