@@ -22,34 +22,45 @@ import java.util.HexFormat;
  */
 final class DefaultModel {
     static final String RESOURCE = "speechmoe/default-model.smoe";
+    /** The language model that goes with the default model, in the same artifact. */
+    static final String LM_RESOURCE = "speechmoe/default-model.smlm";
 
     private DefaultModel() {
     }
 
     /** The default model as a file, extracting it first if it sits in a jar. */
     static Path locate(ClassLoader loader) throws IOException {
-        URL url = loader.getResource(RESOURCE);
+        return locate(loader, RESOURCE, "default model");
+    }
+
+    /** The default model's resource {@code resource} as a file, extracting it first if it sits in a jar. */
+    static Path locate(ClassLoader loader, String resource, String what) throws IOException {
+        URL url = loader.getResource(resource);
         if (url == null) {
-            throw new NoDefaultModelException("this build embeds no default model (classpath resource " + RESOURCE
-                    + ", from the speechmoe-default-model artifact); open a model file instead");
+            String kind = resource.equals(RESOURCE) ? "model" : "language model";
+            throw new NoDefaultModelException("this build embeds no " + what + " (classpath resource " + resource
+                    + ", from the speechmoe-default-model artifact); open a " + kind + " file instead");
         }
         if (url.getProtocol().equals("file")) {
             try {
                 return Path.of(url.toURI());
             } catch (URISyntaxException e) {
-                throw new IOException("cannot read the default model at " + url, e);
+                throw new IOException("cannot read the " + what + " at " + url, e);
             }
         }
         return extract(url, cacheDir());
     }
 
+    /** Extracts the resource at {@code url} into {@code dir}, keeping its extension. */
     static Path extract(URL url, Path dir) throws IOException {
         byte[] bytes;
         try (InputStream in = url.openStream()) {
             bytes = in.readAllBytes();
         }
         String sha = sha256(bytes);
-        Path target = dir.resolve("default-" + sha.substring(0, 16) + ".smoe");
+        String path = url.getPath();
+        String extension = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf('/') + 1));
+        Path target = dir.resolve("default-" + sha.substring(0, 16) + extension);
         if (Files.isRegularFile(target) && Files.size(target) == bytes.length
                 && Arrays.equals(bytes, Files.readAllBytes(target))) {
             return target;

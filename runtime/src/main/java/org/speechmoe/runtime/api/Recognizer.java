@@ -18,6 +18,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.backend.OffloadedBackend;
 import org.speechmoe.runtime.internal.decoder.DecodedText;
+import org.speechmoe.runtime.internal.decoder.SearchOptions;
 import org.speechmoe.runtime.internal.encoder.Encoder;
 import org.speechmoe.runtime.internal.moe.Routing;
 import org.speechmoe.runtime.internal.model.Transcriber;
@@ -44,7 +45,29 @@ public final class Recognizer implements AutoCloseable {
                 : Backends.named(options.backend(), options.threads());
         Backend backend = options.device().equals(RecognizerOptions.GPU)
                 ? new OffloadedBackend(cpu, model.offload(RecognizerOptions.GPU)) : cpu;
-        this.transcriber = new Transcriber(model.loaded(), backend, options.beamWidth());
+        this.transcriber = new Transcriber(model.loaded(), backend, search(options));
+    }
+
+    /** Beam search looks at this many of each frame's most probable tokens per prefix it keeps. */
+    private static final int TOKENS_PER_FRAME_PER_BEAM = 4;
+
+    /** The beam search {@code options} ask for, or null for greedy decoding. */
+    private static SearchOptions search(RecognizerOptions options) {
+        if (options.beamWidth() == 1) {
+            return null;
+        }
+        SearchOptions.Builder b = SearchOptions.builder(options.beamWidth())
+                .tokenPruning(Math.max(16, TOKENS_PER_FRAME_PER_BEAM * options.beamWidth()), Float.NEGATIVE_INFINITY)
+                .hotwords(options.hotwords().stream().map(h -> new SearchOptions.Hotword(h.phrase(), h.boost()))
+                        .toList(), options.hotwordBoost())
+                .grammar(options.grammar())
+                .alternatives(options.alternatives());
+        LanguageModel lm = options.languageModel();
+        if (lm != null) {
+            b.languageModel(lm.ngrams(), options.lmWeight(), options.wordBonus())
+                    .lexiconConstrained(options.lexiconOnly());
+        }
+        return b.build();
     }
 
     /**
@@ -182,7 +205,11 @@ public final class Recognizer implements AutoCloseable {
         }
     }
 
-    private static Transcript transcript(Transcriber.Transcription t, long start) {
+    private Transcript transcript(Transcriber.Transcription t, long start) {
+        LanguageModel lm = options.languageModel();
+        if (lm != null && lm.isClosed()) {
+            throw new IllegalStateException("the language model " + lm.path() + " was closed during recognition");
+        }
         List<ExpertUsage> usage = new ArrayList<>();
         for (int b = 0; b < t.routing().size(); b++) {
             List<Integer> counts = new ArrayList<>();
@@ -197,7 +224,10 @@ public final class Recognizer implements AutoCloseable {
                 .toList();
         List<Token> tokens = text.tokens().stream()
                 .map(k -> new Token(k.id(), k.text(), k.start(), k.end(), k.probability())).toList();
-        return new Transcript(text.text(), words, tokens, usage, t.audioSeconds(), seconds);
+        List<Alternative> alternatives = t.alternatives().stream()
+                .map(a -> new Alternative(a.text(), a.confidence())).toList();
+        return new Transcript(text.text(), words, tokens, usage, t.audioSeconds(), seconds, alternatives,
+                t.rejected());
     }
 
     /**

@@ -11,9 +11,16 @@ import java.util.List;
  * @param expertUsage    per MoE block, how its router spread the frames over the experts
  * @param audioSeconds   duration of the audio
  * @param computeSeconds wall-clock time spent recognizing it (features, encoder, decoding)
+ * @param alternatives   with beam search, the best distinct texts, best first, at most
+ *                       {@link RecognizerOptions#alternatives()}, each with its share of the probability among the
+ *                       hypotheses the search kept; for a recording long enough to be recognized in several segments,
+ *                       only the text, with the product of the segments' best confidences. Empty with greedy decoding
+ *                       (which weighs no alternatives) and when rejected
+ * @param rejected       a grammar was given and nothing in it matched the audio well enough: the text is empty
  */
 public record Transcript(String text, List<Word> words, List<Token> tokens, List<ExpertUsage> expertUsage,
-                         double audioSeconds, double computeSeconds) {
+                         double audioSeconds, double computeSeconds, List<Alternative> alternatives,
+                         boolean rejected) {
     /**
      * Copies the lists.
      *
@@ -23,6 +30,7 @@ public record Transcript(String text, List<Word> words, List<Token> tokens, List
         words = List.copyOf(words);
         tokens = List.copyOf(tokens);
         expertUsage = List.copyOf(expertUsage);
+        alternatives = List.copyOf(alternatives);
     }
 
     /**

@@ -10,10 +10,12 @@ import org.speechmoe.runtime.internal.audio.Segmentation;
 import org.speechmoe.runtime.internal.audio.Segmenter;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.decoder.CtcGreedy;
-import org.speechmoe.runtime.internal.decoder.CtcPrefixBeamSearch;
+import org.speechmoe.runtime.internal.decoder.BeamDecoder;
 import org.speechmoe.runtime.internal.decoder.DecodedText;
 import org.speechmoe.runtime.internal.decoder.EmittedToken;
 import org.speechmoe.runtime.internal.decoder.LogProbs;
+import org.speechmoe.runtime.internal.decoder.SearchOptions;
+import org.speechmoe.runtime.internal.decoder.SearchResult;
 import org.speechmoe.runtime.internal.decoder.TimedToken;
 import org.speechmoe.runtime.internal.encoder.Encoder;
 import org.speechmoe.runtime.internal.moe.RoutingStats;
@@ -24,26 +26,34 @@ import org.speechmoe.runtime.internal.state.RecognizerState;
  * recognizer that owns it.
  */
 public final class Transcriber {
-    /** Beam search looks at this many of each frame's most probable tokens per prefix it keeps. */
-    private static final int TOKENS_PER_FRAME_PER_BEAM = 4;
     /** Samples read from the audio at a time. */
     private static final int READ_SAMPLES = 1 << 16;
 
-    /** The decoded text of a recording, per MoE block how its router spread the frames, and how long it lasts. */
-    public record Transcription(DecodedText text, List<RoutingStats> routing, double audioSeconds) {
+    /**
+     * The decoded text of a recording, per MoE block how its router spread the frames, and how long it lasts.
+     *
+     * @param alternatives the best distinct texts with their confidences, best first (only the text for a recording
+     *                     of several segments); empty for greedy decoding, or when rejected
+     * @param rejected     every segment was rejected by the grammar (the text is then empty)
+     */
+    public record Transcription(DecodedText text, List<SearchResult.Alternative> alternatives, boolean rejected,
+            List<RoutingStats> routing, double audioSeconds) {
     }
 
     private final LoadedModel model;
     private final Backend backend;
     private final RecognizerState state = new RecognizerState();
     /** Null for greedy decoding. */
-    private final CtcPrefixBeamSearch beamSearch;
+    private final BeamDecoder beamSearch;
 
-    public Transcriber(LoadedModel model, Backend backend, int beamWidth) {
+    /**
+     * @param search the beam search's options, or null for greedy decoding
+     * @throws IllegalArgumentException when a hotword or grammar phrase has a character the model cannot spell
+     */
+    public Transcriber(LoadedModel model, Backend backend, SearchOptions search) {
         this.model = model;
         this.backend = backend;
-        this.beamSearch = beamWidth == 1 ? null : new CtcPrefixBeamSearch(beamWidth,
-                Math.max(16, TOKENS_PER_FRAME_PER_BEAM * beamWidth), Float.NEGATIVE_INFINITY);
+        this.beamSearch = search == null ? null : new BeamDecoder(search, model.config().tokens());
     }
 
     /** The whole recording in one pass: the encoder's log-probabilities and routes, as the reference computes them. */
@@ -84,44 +94,80 @@ public final class Transcriber {
         };
         AudioStream input = model.resample(counted);
         Segmenter segmenter = new Segmenter(input.sampleRate());
-        List<DecodedText> parts = new ArrayList<>();
-        List<RoutingStats> stats = new ArrayList<>();
-        Segmenter.Sink recognize = (segment, piece) -> recognize(segment, piece, parts, stats);
+        Segments segments = new Segments();
         float[] block = new float[READ_SAMPLES];
         for (int n; (n = input.read(block)) >= 0; ) {
-            segmenter.accept(block, n, recognize);
+            segmenter.accept(block, n, segments::recognize);
         }
-        segmenter.finish(recognize);
-        return new Transcription(DecodedText.join(parts), stats, sourceSamples[0] / (double) audio.sampleRate());
+        segmenter.finish(segments::recognize);
+        return segments.transcription(sourceSamples[0] / (double) audio.sampleRate());
     }
 
-    private void recognize(Segmentation segment, Samples piece, List<DecodedText> parts, List<RoutingStats> stats) {
-        Encoder.Output out = encode(piece);
+    /** What the segments of one recording gave so far. */
+    private final class Segments {
+        private final List<DecodedText> parts = new ArrayList<>();
+        private final List<RoutingStats> stats = new ArrayList<>();
+        /** Per segment, its decoding (null for greedy decoding). */
+        private final List<SearchResult> results = new ArrayList<>();
+
+        void recognize(Segmentation segment, Samples piece) {
+            Encoder.Output out = encode(piece);
+            LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
+            SearchResult result = beamSearch == null ? null : beamSearch.decode(logProbs);
+            results.add(result);
+            List<EmittedToken> best = result == null ? CtcGreedy.decode(logProbs)
+                    : result.rejected() ? List.of() : result.alternatives().getFirst().tokens();
+            parts.add(kept(segment, piece, best));
+            for (int b = 0; b < out.routings().size(); b++) {
+                RoutingStats s = RoutingStats.of(out.routings().get(b));
+                if (b < stats.size()) {
+                    stats.set(b, stats.get(b).plus(s));
+                } else {
+                    stats.add(s);
+                }
+            }
+        }
+
+        /**
+         * The recording's transcription. A recording of one segment lists that segment's alternatives; one of several
+         * lists only its joined text, with the product of the segments' best confidences: alternatives of a whole
+         * long recording would be combinations of the segments' ones, of little use to anyone.
+         */
+        Transcription transcription(double audioSeconds) {
+            DecodedText text = DecodedText.join(parts);
+            boolean rejected = !results.isEmpty() && results.stream().allMatch(r -> r != null && r.rejected());
+            if (rejected) {
+                return new Transcription(text, List.of(), true, stats, audioSeconds);
+            }
+            if (beamSearch == null) {
+                return new Transcription(text, List.of(), false, stats, audioSeconds);
+            }
+            if (results.size() == 1) {
+                return new Transcription(text, results.getFirst().alternatives(), false, stats, audioSeconds);
+            }
+            double confidence = 1;
+            for (SearchResult r : results) {
+                confidence *= r.rejected() ? 1 : r.alternatives().getFirst().confidence();
+            }
+            List<EmittedToken> none = List.of();
+            return new Transcription(text, List.of(new SearchResult.Alternative(none, text.text(), 0, 0, confidence)),
+                    false, stats, audioSeconds);
+        }
+    }
+
+    /** The tokens of {@code best} that start in {@code segment}'s keep range, in the recording's time. */
+    private DecodedText kept(Segmentation segment, Samples piece, List<EmittedToken> best) {
         double rate = piece.sampleRate();
         double offset = segment.from() / rate;
         List<TimedToken> kept = new ArrayList<>();
-        for (TimedToken t : DecodedText.of(decode(out), model.config().tokens(), model.timing(), piece.seconds())
+        for (TimedToken t : DecodedText.of(best, model.config().tokens(), model.timing(), piece.seconds())
                 .tokens()) {
             double at = t.start() + offset;
             if (segment.keeps(at, rate)) {
                 kept.add(offset == 0 ? t : new TimedToken(t.id(), t.text(), at, t.end() + offset, t.probability()));
             }
         }
-        parts.add(DecodedText.ofTokens(kept));
-        for (int b = 0; b < out.routings().size(); b++) {
-            RoutingStats s = RoutingStats.of(out.routings().get(b));
-            if (b < stats.size()) {
-                stats.set(b, stats.get(b).plus(s));
-            } else {
-                stats.add(s);
-            }
-        }
+        return DecodedText.ofTokens(kept);
     }
 
-    /** The best token sequence of one pass: greedy, or the beam's first hypothesis. */
-    private List<EmittedToken> decode(Encoder.Output out) {
-        LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
-        return beamSearch == null ? CtcGreedy.decode(logProbs)
-                : beamSearch.search(logProbs).stream().findFirst().map(h -> h.tokens()).orElse(List.of());
-    }
 }
