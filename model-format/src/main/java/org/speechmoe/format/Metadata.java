@@ -1,5 +1,6 @@
 package org.speechmoe.format;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -120,6 +121,22 @@ public final class Metadata {
         int shown = Math.min(n, 8);
         String head = String.join(", ", items.subList(0, shown));
         return "[" + head + (n > shown ? ", ... (" + n + " items)" : "") + "]";
+    }
+
+    /** The bytes of a metadata section as docs/FORMAT.md describes it; files other than .smoe store it too. */
+    public byte[] encode() {
+        return SectionCodec.encodeMetadata(this);
+    }
+
+    /**
+     * Decodes a metadata section, which must end exactly after its last entry.
+     *
+     * @param file    names the file in messages
+     * @param section names the section in messages
+     * @throws ModelFormatException when the bytes are not such a section
+     */
+    public static Metadata decode(MemorySegment bytes, String file, String section) throws ModelFormatException {
+        return SectionCodec.decodeMetadata(new SectionReader(bytes, section, file));
     }
 
     Map<String, Object> raw() {

@@ -3,12 +3,7 @@ package org.speechmoe.format;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,48 +63,36 @@ public final class SmoeWriter {
         long metaOffset = SmoeLayout.HEADER_SIZE;
         long dirOffset = metaOffset + meta.length;
         long dirLength = SectionCodec.encodeDirectory(draft).length;
-        long cursor = Math.addExact(dirOffset, dirLength);
+        long dataStart = Math.addExact(dirOffset, dirLength);
 
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // a name of our own rather than Files.createTempFile, whose owner-only permissions the model would keep
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(System.nanoTime()) + ".partial");
-        Files.createFile(tmp);
-        try {
-            List<TensorInfo> written = new ArrayList<>();
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (Pending p : pending) {
-                    long offset = SmoeLayout.alignUp(cursor);
-                    long expected = p.dtype.byteSize(p.shape);
-                    ByteBuffer data = p.source.bytes().duplicate();
-                    if (data.remaining() != expected) {
-                        throw new IllegalArgumentException("tensor '" + p.name + "' (" + p.dtype.label() + " "
-                                + Shapes.format(p.shape) + ") needs " + expected + " bytes, its source gave "
-                                + data.remaining());
-                    }
-                    CRC32C crc = new CRC32C();
-                    crc.update(data.duplicate());
-                    writeFully(ch, zeros(offset - cursor), cursor);
-                    writeFully(ch, data, offset);
-                    written.add(new TensorInfo(p.name, p.dtype, p.shape, offset, expected, (int) crc.getValue()));
-                    cursor = offset + expected;
+        List<TensorInfo> written = new ArrayList<>();
+        CompleteFile.write(target, ch -> {
+            long end = dataStart;
+            for (Pending p : pending) {
+                long offset = SmoeLayout.alignUp(end);
+                long expected = p.dtype.byteSize(p.shape);
+                ByteBuffer data = p.source.bytes().duplicate();
+                if (data.remaining() != expected) {
+                    throw new IllegalArgumentException("tensor '" + p.name + "' (" + p.dtype.label() + " "
+                            + Shapes.format(p.shape) + ") needs " + expected + " bytes, its source gave "
+                            + data.remaining());
                 }
-                byte[] directory = SectionCodec.encodeDirectory(written);
-                if (directory.length != dirLength) {
-                    throw new AssertionError("directory size changed while writing");
-                }
-                ByteBuffer header = header(cursor, metaOffset, meta, dirOffset, directory, written.size());
-                writeFully(ch, header, 0);
-                writeFully(ch, ByteBuffer.wrap(meta), metaOffset);
-                writeFully(ch, ByteBuffer.wrap(directory), dirOffset);
-                ch.force(true);
+                CRC32C crc = new CRC32C();
+                crc.update(data.duplicate());
+                CompleteFile.writeFully(ch, zeros(offset - end), end);
+                CompleteFile.writeFully(ch, data, offset);
+                written.add(new TensorInfo(p.name, p.dtype, p.shape, offset, expected, (int) crc.getValue()));
+                end = offset + expected;
             }
-            moveIntoPlace(tmp, target);
-            return List.copyOf(written);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            byte[] directory = SectionCodec.encodeDirectory(written);
+            if (directory.length != dirLength) {
+                throw new AssertionError("directory size changed while writing");
+            }
+            CompleteFile.writeFully(ch, header(end, metaOffset, meta, dirOffset, directory, written.size()), 0);
+            CompleteFile.writeFully(ch, ByteBuffer.wrap(meta), metaOffset);
+            CompleteFile.writeFully(ch, ByteBuffer.wrap(directory), dirOffset);
+        });
+        return List.copyOf(written);
     }
 
     private static ByteBuffer header(long fileLength, long metaOffset, byte[] meta, long dirOffset, byte[] directory,
@@ -135,20 +118,5 @@ public final class SmoeWriter {
 
     private static ByteBuffer zeros(long n) {
         return ByteBuffer.allocate((int) n);
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long pos = position;
-        while (buf.hasRemaining()) {
-            pos += ch.write(buf, pos);
-        }
-    }
-
-    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }
