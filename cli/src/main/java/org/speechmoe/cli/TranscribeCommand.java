@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.speechmoe.runtime.api.ParallelPlan;
 import org.speechmoe.runtime.api.Recognizer;
+import org.speechmoe.runtime.api.LanguageModel;
 import org.speechmoe.runtime.api.RecognizerOptions;
 import org.speechmoe.runtime.api.Transcript;
 import org.speechmoe.runtime.api.SpeechMoeModel;
@@ -84,11 +85,8 @@ final class TranscribeCommand implements Callable<Integer> {
             description = "write one file per input under DIR instead of stdout (created if missing)")
     Path outputDir;
 
-    @Option(names = "--beam", defaultValue = "1", paramLabel = "N",
-            description = "1: greedy decoding (default, fastest); more: CTC prefix beam search with N prefixes")
-    int beam;
-
-
+    @CommandLine.Mixin
+    DecodingOptions decoding;
 
     @Option(names = "--progress", negatable = true,
             description = {"show (or, with --no-progress, never show) a progress line on stderr.",
@@ -101,7 +99,7 @@ final class TranscribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RecognizerOptions options = engine.recognizer(spec, beam);
+        RecognizerOptions engineOptions = engine.recognizer(spec, RecognizerOptions.DEFAULT_BEAM_WIDTH);
         AudioInputs.Expansion expansion = AudioInputs.expand(paths);
         List<AudioInputs.Input> inputs = expansion.inputs();
         if (format.isSubtitles() && outputDir == null && inputs.size() > 1) {
@@ -128,7 +126,8 @@ final class TranscribeCommand implements Callable<Integer> {
             err.flush();
             return SpeechMoeCli.EXIT_FAILED;
         }
-        try (SpeechMoeModel m = engine.open(model)) {
+        try (SpeechMoeModel m = engine.open(model); LanguageModel lm = decoding.openLanguageModel(model == null)) {
+            RecognizerOptions options = decoding.apply(spec, engineOptions, lm);
             return run(m, options, inputs, expansion.problems(), out, err);
         }
     }

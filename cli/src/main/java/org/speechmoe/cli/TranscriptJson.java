@@ -5,14 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.speechmoe.runtime.api.Alternative;
 import org.speechmoe.runtime.api.ExpertUsage;
 import org.speechmoe.runtime.api.Token;
 import org.speechmoe.runtime.api.Transcript;
 import org.speechmoe.runtime.api.Word;
 
 /**
- * A transcript as a JSON object: {@code file}, {@code text}, {@code words}, {@code tokens}, {@code expert_usage},
- * {@code audio_seconds}, {@code compute_seconds}, {@code realtime_factor}. Times are seconds rounded to the
+ * A transcript as a JSON object: {@code file}, {@code text}, {@code rejected} (only when true: a grammar matched
+ * nothing), {@code alternatives} (with beam search: {@code text} and {@code confidence} each, best first),
+ * {@code words}, {@code tokens}, {@code expert_usage}, {@code audio_seconds}, {@code compute_seconds},
+ * {@code realtime_factor}. Times are seconds rounded to the
  * millisecond, the real-time factor is rounded to 4 decimals and the mean gate to 6; probabilities are written as the
  * recognizer gives them.
  */
@@ -26,6 +29,15 @@ final class TranscriptJson {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("file", file);
         o.put("text", t.text());
+        if (t.rejected()) {
+            o.put("rejected", true);
+        }
+        if (!t.alternatives().isEmpty()) {
+            ArrayNode alternatives = o.putArray("alternatives");
+            for (Alternative a : t.alternatives()) {
+                alternatives.addObject().put("text", a.text()).put("confidence", round(a.confidence(), 1e6));
+            }
+        }
         ArrayNode words = o.putArray("words");
         for (Word w : t.words()) {
             words.addObject().put("word", w.text()).put("start", ms(w.start())).put("end", ms(w.end()))

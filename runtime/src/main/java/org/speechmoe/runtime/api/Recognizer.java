@@ -18,6 +18,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Backends;
 import org.speechmoe.runtime.internal.backend.OffloadedBackend;
 import org.speechmoe.runtime.internal.decoder.DecodedText;
+import org.speechmoe.runtime.internal.decoder.LogProbs;
 import org.speechmoe.runtime.internal.decoder.SearchOptions;
 import org.speechmoe.runtime.internal.encoder.Encoder;
 import org.speechmoe.runtime.internal.moe.Routing;
@@ -276,6 +277,28 @@ public final class Recognizer implements AutoCloseable {
             System.arraycopy(r.gates(), 0, gates, b * out.frames(), out.frames());
         }
         return new Logits(out.logProbs(), out.frames(), out.vocab(), routes, gates, blocks);
+    }
+
+    /**
+     * Decodes log-probabilities that {@link #logits} computed before (with any recognizer of the same model), with
+     * this recognizer's decoding options: for trying decoding options (beam width, language model weights, hotwords)
+     * without running the encoder again. Times are those of the frames; the audio is taken to end with the last
+     * frame; the expert usage is empty.
+     *
+     * @param logits the encoder's output
+     * @return what was said, with times
+     * @throws IllegalArgumentException when the logits have another vocabulary size than this model
+     * @throws IllegalStateException    when this recognizer or its model is closed, or another thread is using it
+     */
+    public Transcript decode(Logits logits) {
+        enter();
+        try {
+            long start = System.nanoTime();
+            return transcript(transcriber.decode(new LogProbs(logits.logProbs(), logits.frames(), logits.vocab())),
+                    start);
+        } finally {
+            user.set(null);
+        }
     }
 
     /** Takes the recognizer for this thread's call, or refuses: closed, model closed, or another thread inside. */

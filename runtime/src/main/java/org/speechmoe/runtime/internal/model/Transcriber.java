@@ -103,6 +103,18 @@ public final class Transcriber {
         return segments.transcription(sourceSamples[0] / (double) audio.sampleRate());
     }
 
+    /**
+     * Decodes log-probabilities computed before, as one segment: for trying decoding options without running the
+     * encoder again. The audio is taken to end with the last frame's span.
+     */
+    public Transcription decode(LogProbs logProbs) {
+        Segments one = new Segments();
+        double seconds = logProbs.frames() == 0 ? 0
+                : model.timing().time(logProbs.frames() - 1) + model.timing().step();
+        one.decode(new Segmentation(0, 0, 0, Long.MAX_VALUE), 1, seconds, logProbs);
+        return one.transcription(seconds);
+    }
+
     /** What the segments of one recording gave so far. */
     private final class Segments {
         private final List<DecodedText> parts = new ArrayList<>();
@@ -112,12 +124,8 @@ public final class Transcriber {
 
         void recognize(Segmentation segment, Samples piece) {
             Encoder.Output out = encode(piece);
-            LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
-            SearchResult result = beamSearch == null ? null : beamSearch.decode(logProbs);
-            results.add(result);
-            List<EmittedToken> best = result == null ? CtcGreedy.decode(logProbs)
-                    : result.rejected() ? List.of() : result.alternatives().getFirst().tokens();
-            parts.add(kept(segment, piece, best));
+            decode(segment, piece.sampleRate(), piece.seconds(), new LogProbs(out.logProbs(), out.frames(),
+                    out.vocab()));
             for (int b = 0; b < out.routings().size(); b++) {
                 RoutingStats s = RoutingStats.of(out.routings().get(b));
                 if (b < stats.size()) {
@@ -126,6 +134,14 @@ public final class Transcriber {
                     stats.add(s);
                 }
             }
+        }
+
+        void decode(Segmentation segment, double sampleRate, double seconds, LogProbs logProbs) {
+            SearchResult result = beamSearch == null ? null : beamSearch.decode(logProbs);
+            results.add(result);
+            List<EmittedToken> best = result == null ? CtcGreedy.decode(logProbs)
+                    : result.rejected() ? List.of() : result.alternatives().getFirst().tokens();
+            parts.add(kept(segment, sampleRate, seconds, best));
         }
 
         /**
@@ -156,12 +172,10 @@ public final class Transcriber {
     }
 
     /** The tokens of {@code best} that start in {@code segment}'s keep range, in the recording's time. */
-    private DecodedText kept(Segmentation segment, Samples piece, List<EmittedToken> best) {
-        double rate = piece.sampleRate();
+    private DecodedText kept(Segmentation segment, double rate, double seconds, List<EmittedToken> best) {
         double offset = segment.from() / rate;
         List<TimedToken> kept = new ArrayList<>();
-        for (TimedToken t : DecodedText.of(best, model.config().tokens(), model.timing(), piece.seconds())
-                .tokens()) {
+        for (TimedToken t : DecodedText.of(best, model.config().tokens(), model.timing(), seconds).tokens()) {
             double at = t.start() + offset;
             if (segment.keeps(at, rate)) {
                 kept.add(offset == 0 ? t : new TimedToken(t.id(), t.text(), at, t.end() + offset, t.probability()));
