@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +62,7 @@ class ArpaReaderTest {
 
     /** GOOD with line {@code number} (from 1) replaced by {@code text}, or removed when text is null. */
     private static String withLine(int number, String text) {
-        List<String> lines = new java.util.ArrayList<>(Arrays.asList(GOOD.split("\n", -1)));
+        List<String> lines = new ArrayList<>(Arrays.asList(GOOD.split("\n", -1)));
         if (text == null) {
             lines.remove(number - 1);
         } else {
@@ -75,7 +77,7 @@ class ArpaReaderTest {
         assertEquals(2, m.order());
         assertArrayEquals(new long[] {5, 3}, m.counts());
         assertEquals(List.of("<unk>", "<s>", "</s>", "a", "b"),
-                java.util.stream.IntStream.range(0, 5).mapToObj(m::word).toList());
+                IntStream.range(0, 5).mapToObj(m::word).toList());
         assertFalse(m.metadata().getBoolean("lm.unk_added"));
         assertEquals(List.of(-0.3, -0.4, -0.2), LmTesting.sentence(m, List.of("a", "b")).stream()
                 .map(d -> Math.round(d * 1e6) / 1e6).toList());

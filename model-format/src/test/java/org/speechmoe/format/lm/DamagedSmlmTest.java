@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,8 +183,8 @@ class DamagedSmlmTest {
                 "vocabulary section: word 4 spans text bytes");
         assertRefused(edited(h -> h.putInt(at("vocabulary", 8), 1)), "the first word starts at text offset 1");
         int slots = at("vocabulary", 8 + 4 * 29);
-        int[] used = java.util.stream.IntStream.range(0, 64).filter(s -> ByteBuffer.wrap(good)
-                .order(ByteOrder.LITTLE_ENDIAN).getInt(slots + 4 * s) != 0).toArray();
+        ByteBuffer bytes = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN);
+        int[] used = IntStream.range(0, 64).filter(s -> bytes.getInt(slots + 4 * s) != 0).toArray();
         assertRefused(edited(h -> {
             int a = h.getInt(slots + 4 * used[0]);
             h.putInt(slots + 4 * used[0], h.getInt(slots + 4 * used[1]));
