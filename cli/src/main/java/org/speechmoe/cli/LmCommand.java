@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "lm", mixinStandardHelpOptions = true,
-        description = {"Word n-gram language models for decoding: convert an ARPA file into an .smlm file, inspect one.",
+        description = {"Word n-gram language models for decoding: convert an ARPA file into an .smlm file, inspect "
+                + "one.",
                 "The .smlm format and the ARPA import's rules: docs/FORMAT.md, \"Language model files (.smlm)\"."},
         subcommands = {LmConvertCommand.class, LmInspectCommand.class})
 final class LmCommand implements Runnable {

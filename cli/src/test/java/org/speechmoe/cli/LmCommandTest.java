@@ -67,8 +67,8 @@ class LmCommandTest {
         CliTest.Run c = CliTest.run("lm", "convert", arpa.toString(), "-o", tmp.resolve("x.smlm").toString());
         assertEquals(0, c.exit(), c.err());
         assertTrue(c.out().contains("1-grams 28,"), c.out());
-        assertTrue(c.out().contains("\n  note: the ARPA file has no <unk>; it was added with log10 probability -100.0\n"),
-                c.out());
+        assertTrue(c.out().contains(
+                "\n  note: the ARPA file has no <unk>; it was added with log10 probability -100.0\n"), c.out());
     }
 
     @Test
@@ -107,7 +107,8 @@ class LmCommandTest {
         assertEquals(SpeechMoeCli.EXIT_USAGE, none.exit());
         assertEquals("speechmoe lm: a subcommand is required (convert, inspect) (see speechmoe lm --help)\n",
                 none.err());
-        assertTrue(CliTest.run().err().contains("a command is required (transcribe, convert, inspect, logits, eval, lm)"));
+        assertTrue(CliTest.run().err().contains(
+                "a command is required (transcribe, convert, inspect, logits, eval, lm)"));
     }
 
     @Test

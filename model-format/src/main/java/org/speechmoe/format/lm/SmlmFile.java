@@ -134,7 +134,8 @@ public final class SmlmFile implements NgramModel, AutoCloseable {
         long declared = h.getLong(SmlmLayout.OFF_FILE_LENGTH);
         if (declared != size) {
             throw new ModelFormatException(name + ": the header says the file is " + declared + " bytes but it is "
-                    + size + (size < declared ? ": the file is truncated" : ": bytes were appended or the header is damaged"));
+                    + size + (size < declared ? ": the file is truncated"
+                    : ": bytes were appended or the header is damaged"));
         }
         long order = Integer.toUnsignedLong(h.getInt(SmlmLayout.OFF_ORDER));
         long sectionCount = Integer.toUnsignedLong(h.getInt(SmlmLayout.OFF_SECTION_COUNT));

@@ -173,7 +173,10 @@ class ArpaReaderTest {
         assertEquals("test.arpa:8: the line is not UTF-8 text", e.getMessage());
     }
 
-    /** Spaces or tabs anywhere, CR LF, comments before \data\ and text after \end\, IRSTLM's tab after '='. */
+    /**
+     * Spaces or tabs anywhere, CR LF, comments before \data\ and text after \end\, IRSTLM's tab after '=', a byte
+     * order mark.
+     */
     @Test
     void layoutsOfRealToolkitsRead() throws IOException {
         String spaced = "Made by a toolkit.\r\n\\data\\\r\nngram 1=\t5\r\nngram  2 = 3\r\n\\1-grams:\r\n"
@@ -181,8 +184,10 @@ class ArpaReaderTest {
                 + "\\2-grams:\r\n-0.3 <s>\ta\r\n-0.4 a  b\r\n\r\n\r\n-0.2 b </s> 0.0\r\n\\end\\\r\ntrailing text\r\n";
         BackoffModel a = LmTesting.read(spaced);
         BackoffModel b = LmTesting.read(GOOD);
+        BackoffModel marked = LmTesting.read("\uFEFF" + GOOD);
         for (List<String> s : List.<List<String>>of(List.of("a", "b"), List.of("b", "a", "x"), List.of())) {
             assertEquals(LmTesting.sentence(b, s), LmTesting.sentence(a, s), s.toString());
+            assertEquals(LmTesting.sentence(b, s), LmTesting.sentence(marked, s), s.toString());
         }
     }
 
@@ -231,7 +236,8 @@ class ArpaReaderTest {
         Files.write(file, bytes.toByteArray());
         BackoffModel m = ArpaReader.read(file);
         assertEquals("model.arpa", m.metadata().getString("lm.source"));
-        assertEquals(LmTesting.sentence(LmTesting.read(GOOD), List.of("a", "b")), LmTesting.sentence(m, List.of("a", "b")));
+        assertEquals(LmTesting.sentence(LmTesting.read(GOOD), List.of("a", "b")),
+                LmTesting.sentence(m, List.of("a", "b")));
 
         byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() - 20);
         Path damaged = Files.write(dir.resolve("cut.arpa.gz"), cut);

@@ -70,7 +70,8 @@ class DamagedSmlmProperties {
     Arbitrary<Damage> damage() {
         return Combinators.combine(Arbitraries.integers().between(0, bytes.length - 1),
                 Arbitraries.integers().between(1, 255), Arbitraries.of(false, true),
-                Arbitraries.integers().between(0, 4)).as((o, m, r, c) -> new Damage(o, m, r, c == 0 ? o : bytes.length));
+                Arbitraries.integers().between(0, 4))
+                .as((o, m, r, c) -> new Damage(o, m, r, c == 0 ? o : bytes.length));
     }
 
     @Property(tries = 400, seed = "1606")
