@@ -34,7 +34,8 @@ public final class CompleteFile {
                 + Long.toHexString(System.nanoTime()) + ".partial");
         Files.createFile(tmp);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
                 content.write(ch);
                 ch.force(true);
             }

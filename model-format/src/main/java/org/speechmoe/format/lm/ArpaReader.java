@@ -26,7 +26,8 @@ import org.speechmoe.format.ModelFormatException;
  * import", says the same):
  *
  * <ul>
- *   <li>Text before the {@code \data\} line is ignored (toolkits put comments there), and so is text after
+ *   <li>Text before the {@code \data\} line is ignored (toolkits put comments there; so is a byte order mark), and so
+ *       is text after
  *       {@code \end\}. Blank lines are skipped anywhere. Fields are separated by any run of spaces and tabs (and the
  *       other ASCII blanks): toolkits differ in where they put tabs. Lines are at most {@value #MAX_LINE_BYTES} bytes
  *       of UTF-8; a CR before the LF is dropped. Words are case-sensitive and kept as they are.</li>
@@ -50,7 +51,8 @@ import org.speechmoe.format.ModelFormatException;
  * decompressed, whatever its name.
  *
  * <p>Metadata written: {@code lm.source} (the file name, without directories) and {@code lm.unk_added} (true when
- * {@code <unk>} was added). The model stays in memory (about 25 bytes an n-gram) until written by {@link SmlmWriter}.
+ * {@code <unk>} was added). The model is built in memory (some 60 bytes an n-gram while its section is read, the
+ * size of its {@code .smlm} section after) until written by {@link SmlmWriter}.
  */
 public final class ArpaReader {
     /** The longest line accepted, in bytes: far above any real n-gram line, it bounds memory on a wrong file. */
@@ -130,7 +132,7 @@ public final class ArpaReader {
             if (line == null) {
                 throw new ModelFormatException(name + ": no " + DATA + " line: not an ARPA language model");
             }
-        } while (!strip(line).equals(DATA));
+        } while (!strip(withoutByteOrderMark(line)).equals(DATA));
         line = readCounts();
         for (int n = 1; n <= declared.length; n++) {
             String header = strip(line);
@@ -185,7 +187,8 @@ public final class ArpaReader {
                 throw error("ngram " + n + " is declared before ngram " + (order + 1));
             }
             if (n > SmlmLayout.MAX_ORDER) {
-                throw error("order " + n + ": the .smlm format holds n-grams of up to " + SmlmLayout.MAX_ORDER + " words");
+                throw error("order " + n + ": the .smlm format holds n-grams of up to " + SmlmLayout.MAX_ORDER
+                        + " words");
             }
             if (n == 1 && (count == 0 || count > SmlmLayout.MAX_WORDS)) {
                 throw error(count == 0 ? "ngram 1=0: a model needs unigrams"
@@ -467,6 +470,11 @@ public final class ArpaReader {
 
     private ModelFormatException error(String message) {
         return new ModelFormatException(name + ":" + lines.number() + ": " + message);
+    }
+
+    /** The line without the U+FEFF that some Windows editors put at the start of a UTF-8 file. */
+    private String withoutByteOrderMark(String line) {
+        return lines.number() == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 
     private static String strip(String line) {

@@ -9,6 +9,11 @@ package org.speechmoe.format.lm;
  * has (an ARPA file without it gets one with the probability the import documents). {@code <s>} and {@code </s>}
  * are in the vocabulary too but are never scored as words: a sentence starts in {@link #startState()} and ends with
  * {@link #endScore(long)}.
+ *
+ * <p>Equal states stand for the same context, so a search may merge hypotheses whose states are equal. Scores are
+ * natural logs, negative or zero except where an ARPA back-off weight is positive enough to outweigh the rest, and
+ * negative infinity for a word the model gives probability 0 ({@code -inf} in ARPA). An id or a state that does not
+ * belong to the model is refused with {@link IllegalArgumentException}.
  */
 public interface NgramModel {
     /** The id of {@code <unk>}, which a word outside the vocabulary maps to. */

@@ -92,10 +92,7 @@ public final class SmlmFile implements NgramModel, AutoCloseable {
             try {
                 SmlmFile file = parse(path, arena, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena), header);
                 if (verification == Verification.FULL) {
-                    for (Section s : file.sections.subList(SmlmLayout.LEADING_SECTIONS, file.sections.size())) {
-                        file.requireIntact(s);
-                    }
-                    file.checkStructure();
+                    file.verifyNgrams();
                 }
                 return file;
             } catch (IOException | RuntimeException e) {
@@ -137,7 +134,8 @@ public final class SmlmFile implements NgramModel, AutoCloseable {
         long declared = h.getLong(SmlmLayout.OFF_FILE_LENGTH);
         if (declared != size) {
             throw new ModelFormatException(name + ": the header says the file is " + declared + " bytes but it is "
-                    + size + (size < declared ? ": the file is truncated" : ": bytes were appended or the header is damaged"));
+                    + size + (size < declared ? ": the file is truncated"
+                    : ": bytes were appended or the header is damaged"));
         }
         long order = Integer.toUnsignedLong(h.getInt(SmlmLayout.OFF_ORDER));
         long sectionCount = Integer.toUnsignedLong(h.getInt(SmlmLayout.OFF_SECTION_COUNT));
@@ -248,6 +246,19 @@ public final class SmlmFile implements NgramModel, AutoCloseable {
     }
 
     /**
+     * Checks what {@link Verification#SKIP_NGRAMS} left unchecked: every n-gram section's checksum, then
+     * {@link #checkStructure}. After it, queries are as safe as on a file opened with {@link Verification#FULL}.
+     *
+     * @throws ModelFormatException naming the first damaged section, or the first structural problem
+     */
+    public void verifyNgrams() throws ModelFormatException {
+        for (Section s : sections.subList(SmlmLayout.LEADING_SECTIONS, sections.size())) {
+            requireIntact(path.toString(), mapped, s);
+        }
+        checkStructure();
+    }
+
+    /**
      * Checks what the n-gram sections' checksums cannot: that their contents make a model (words in range and
      * sorted, probabilities that are log10 probabilities, child ranges that tile each order, back-off links equal to
      * the longest suffixes). {@link Verification#FULL} runs it at open.
@@ -282,10 +293,6 @@ public final class SmlmFile implements NgramModel, AutoCloseable {
             }
         }
         return bad;
-    }
-
-    private void requireIntact(Section s) throws ModelFormatException {
-        requireIntact(path.toString(), mapped, s);
     }
 
     private static void requireIntact(String name, MemorySegment seg, Section s) throws ModelFormatException {

@@ -128,7 +128,8 @@ final class Vocabulary {
 
     /** The id of the word whose UTF-8 bytes are {@code text[begin, end)}, or -1. */
     private int find(long begin, long end) {
-        for (long slot = hash(text, begin, end) & mask, probes = 0; probes <= mask; slot = (slot + 1) & mask, probes++) {
+        long home = hash(text, begin, end) & mask;
+        for (long slot = home, probes = 0; probes <= mask; slot = (slot + 1) & mask, probes++) {
             int entry = slots.getAtIndex(U32, slot);
             if (entry == 0 || MemorySegment.mismatch(text, begin, end, text, start(entry - 1), start(entry)) < 0) {
                 return entry - 1;
@@ -214,7 +215,8 @@ final class Vocabulary {
 
     /**
      * FNV-1a (64-bit) of the UTF-8 bytes {@code bytes[begin, end)}, then MurmurHash3's 64-bit finalizer, which mixes
-     * every input bit into the low bits that pick the slot; the sign bit is cleared, to keep {@link #UNENCODABLE} apart.
+     * every input bit into the low bits that pick the slot; the sign bit is cleared, to keep {@link #UNENCODABLE}
+     * apart.
      */
     static long hash(MemorySegment bytes, long begin, long end) {
         long h = FNV_OFFSET;

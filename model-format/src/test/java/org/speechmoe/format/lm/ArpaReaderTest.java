@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +62,7 @@ class ArpaReaderTest {
 
     /** GOOD with line {@code number} (from 1) replaced by {@code text}, or removed when text is null. */
     private static String withLine(int number, String text) {
-        List<String> lines = new java.util.ArrayList<>(Arrays.asList(GOOD.split("\n", -1)));
+        List<String> lines = new ArrayList<>(Arrays.asList(GOOD.split("\n", -1)));
         if (text == null) {
             lines.remove(number - 1);
         } else {
@@ -75,7 +77,7 @@ class ArpaReaderTest {
         assertEquals(2, m.order());
         assertArrayEquals(new long[] {5, 3}, m.counts());
         assertEquals(List.of("<unk>", "<s>", "</s>", "a", "b"),
-                java.util.stream.IntStream.range(0, 5).mapToObj(m::word).toList());
+                IntStream.range(0, 5).mapToObj(m::word).toList());
         assertFalse(m.metadata().getBoolean("lm.unk_added"));
         assertEquals(List.of(-0.3, -0.4, -0.2), LmTesting.sentence(m, List.of("a", "b")).stream()
                 .map(d -> Math.round(d * 1e6) / 1e6).toList());
@@ -171,7 +173,10 @@ class ArpaReaderTest {
         assertEquals("test.arpa:8: the line is not UTF-8 text", e.getMessage());
     }
 
-    /** Spaces or tabs anywhere, CR LF, comments before \data\ and text after \end\, IRSTLM's tab after '='. */
+    /**
+     * Spaces or tabs anywhere, CR LF, comments before \data\ and text after \end\, IRSTLM's tab after '=', a byte
+     * order mark.
+     */
     @Test
     void layoutsOfRealToolkitsRead() throws IOException {
         String spaced = "Made by a toolkit.\r\n\\data\\\r\nngram 1=\t5\r\nngram  2 = 3\r\n\\1-grams:\r\n"
@@ -179,8 +184,10 @@ class ArpaReaderTest {
                 + "\\2-grams:\r\n-0.3 <s>\ta\r\n-0.4 a  b\r\n\r\n\r\n-0.2 b </s> 0.0\r\n\\end\\\r\ntrailing text\r\n";
         BackoffModel a = LmTesting.read(spaced);
         BackoffModel b = LmTesting.read(GOOD);
+        BackoffModel marked = LmTesting.read("\uFEFF" + GOOD);
         for (List<String> s : List.<List<String>>of(List.of("a", "b"), List.of("b", "a", "x"), List.of())) {
             assertEquals(LmTesting.sentence(b, s), LmTesting.sentence(a, s), s.toString());
+            assertEquals(LmTesting.sentence(b, s), LmTesting.sentence(marked, s), s.toString());
         }
     }
 
@@ -229,7 +236,8 @@ class ArpaReaderTest {
         Files.write(file, bytes.toByteArray());
         BackoffModel m = ArpaReader.read(file);
         assertEquals("model.arpa", m.metadata().getString("lm.source"));
-        assertEquals(LmTesting.sentence(LmTesting.read(GOOD), List.of("a", "b")), LmTesting.sentence(m, List.of("a", "b")));
+        assertEquals(LmTesting.sentence(LmTesting.read(GOOD), List.of("a", "b")),
+                LmTesting.sentence(m, List.of("a", "b")));
 
         byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() - 20);
         Path damaged = Files.write(dir.resolve("cut.arpa.gz"), cut);

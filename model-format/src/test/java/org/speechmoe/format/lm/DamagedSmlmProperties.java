@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +54,7 @@ class DamagedSmlmProperties {
             STRUCTURE.add(new long[] {0, s.getFirst().offset() + s.getFirst().length()});
             long vocabulary = s.get(1).offset();
             int words = lm.vocabularySize();
-            long slots = Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(bytes, (int) vocabulary, 4)
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+            long slots = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt((int) vocabulary);
             STRUCTURE.add(new long[] {vocabulary, vocabulary + 8 + 4L * (words + 1) + 4 * slots});
             long bigrams = s.get(3).offset();
             STRUCTURE.add(new long[] {bigrams, bigrams + 8 * lm.counts()[1]});
@@ -62,19 +63,15 @@ class DamagedSmlmProperties {
 
     @AfterContainer
     static void tearDown() throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
+        LmTesting.deleteDirectory(dir);
     }
 
     @Provide
     Arbitrary<Damage> damage() {
         return Combinators.combine(Arbitraries.integers().between(0, bytes.length - 1),
                 Arbitraries.integers().between(1, 255), Arbitraries.of(false, true),
-                Arbitraries.integers().between(0, 4)).as((o, m, r, c) -> new Damage(o, m, r, c == 0 ? o : bytes.length));
+                Arbitraries.integers().between(0, 4))
+                .as((o, m, r, c) -> new Damage(o, m, r, c == 0 ? o : bytes.length));
     }
 
     @Property(tries = 400, seed = "1606")

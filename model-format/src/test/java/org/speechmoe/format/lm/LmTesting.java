@@ -3,6 +3,7 @@ package org.speechmoe.format.lm;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,16 @@ final class LmTesting {
         Path out = dir.resolve(name);
         SmlmWriter.write(read(arpa), out);
         return out;
+    }
+
+    /** Deletes a directory of files, as the properties leave theirs (jqwik has no temporary directories of its own). */
+    static void deleteDirectory(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(dir);
     }
 
     /** The log10 probability of each word of {@code sentence}, then of its end, as {@code model} scores them. */

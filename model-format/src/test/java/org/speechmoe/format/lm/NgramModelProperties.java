@@ -27,12 +27,7 @@ class NgramModelProperties {
 
     @AfterContainer
     static void removeDir() throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
+        LmTesting.deleteDirectory(dir);
     }
 
     @Property(tries = 200, seed = "20240611")

@@ -83,7 +83,8 @@ final class RandomArpa {
     List<String> sentence(Random random) {
         List<String> s = new ArrayList<>();
         for (int i = random.nextInt(9); i > 0; i--) {
-            String w = random.nextInt(5) == 0 ? "unknown" + random.nextInt(2) : vocabulary.get(random.nextInt(vocabulary.size()));
+            String w = random.nextInt(5) == 0 ? "unknown" + random.nextInt(2)
+                    : vocabulary.get(random.nextInt(vocabulary.size()));
             s.add(w.equals("<s>") ? "cat" : w);
         }
         return s;

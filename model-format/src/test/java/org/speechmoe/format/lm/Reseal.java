@@ -21,7 +21,8 @@ final class Reseal {
         ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         long dirOffset = h.getLong(SmlmLayout.OFF_DIR_OFFSET);
         long dirLength = h.getLong(SmlmLayout.OFF_DIR_LENGTH);
-        boolean dirInside = dirOffset >= 0 && dirLength >= 0 && dirOffset <= b.length && dirLength <= b.length - dirOffset;
+        boolean dirInside = dirOffset >= 0 && dirLength >= 0 && dirOffset <= b.length
+                && dirLength <= b.length - dirOffset;
         if (dirInside) {
             for (long e = dirOffset; e + SmlmLayout.DIR_ENTRY <= dirOffset + dirLength; e += SmlmLayout.DIR_ENTRY) {
                 long offset = h.getLong((int) e);

@@ -11,7 +11,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,7 +125,35 @@ class SmallModelTest {
                 for (int i = 0; i < expected.size(); i++) {
                     assertEquals(expected.get(i), mapped.get(i), 1e-5, s + " word " + i);
                 }
-                assertEquals(mapped, LmTesting.sentence(inMemory, s), "the file scores as the model it was written from");
+                assertEquals(mapped, LmTesting.sentence(inMemory, s),
+                        "the file scores as the model it was written from");
+            }
+        }
+    }
+
+    @Test
+    void threadsShareOneFile() throws Exception {
+        ArpaReference reference = new ArpaReference(arpa);
+        List<String> words = List.of("the", "cat", "sat", "on", "a", "mat", "zebra", "café", "is", "open");
+        try (SmlmFile lm = SmlmFile.open(smlm); var pool = Executors.newFixedThreadPool(4)) {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long seed = t;
+                runs.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    for (int k = 0; k < 200; k++) {
+                        List<String> s = random.ints(random.nextInt(8), 0, words.size()).mapToObj(words::get).toList();
+                        List<Double> expected = reference.sentence(s);
+                        List<Double> actual = LmTesting.sentence(lm, s);
+                        for (int i = 0; i < expected.size(); i++) {
+                            assertEquals(expected.get(i), actual.get(i), 1e-5, s.toString());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get();
             }
         }
     }
