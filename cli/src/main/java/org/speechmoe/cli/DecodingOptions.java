@@ -40,7 +40,9 @@ final class DecodingOptions {
             description = "bonus per word (beta, natural log; default: " + RecognizerOptions.DEFAULT_WORD_BONUS + ")")
     Double wordBonus;
 
-    @Option(names = "--lexicon-only", description = "recognize only words the language model knows")
+    @Option(names = "--lexicon-only", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with a language model, recognize only words it knows (default: on; --no-lexicon-only "
+                    + "lets other words through)")
     boolean lexiconOnly;
 
     @Option(names = "--hotwords", paramLabel = "FILE",
@@ -83,13 +85,7 @@ final class DecodingOptions {
                     .withLmWeights(lmWeight == null ? base.lmWeight() : lmWeight,
                             wordBonus == null ? base.wordBonus() : wordBonus)
                     .withAlternatives(alternatives);
-            if (lexiconOnly) {
-                if (languageModel == null) {
-                    throw new CommandLine.ParameterException(spec.commandLine(),
-                            "--lexicon-only needs a language model (--lm FILE)");
-                }
-                o = o.withLexiconOnly(true);
-            }
+            o = o.withLexiconOnly(languageModel != null && lexiconOnly);
             if (hotwords != null) {
                 o = o.withHotwords(readHotwords(hotwords),
                         hotwordBoost == null ? RecognizerOptions.DEFAULT_HOTWORD_BOOST : hotwordBoost);

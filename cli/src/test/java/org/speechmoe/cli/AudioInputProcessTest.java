@@ -33,7 +33,7 @@ class AudioInputProcessTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r.out());
         String wavText = lines.get(0).substring((SAMPLE + ": ").length());
-        assertEquals("four best results followadeirections carefully", wavText);
+        assertEquals("for best results follow directions carefully", wavText);
         assertEquals(flac + ": " + wavText, lines.get(1));
     }
 

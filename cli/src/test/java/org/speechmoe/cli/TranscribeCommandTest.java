@@ -84,8 +84,9 @@ class TranscribeCommandTest {
         assertEquals(2, lines.size(), r.out());
         for (int i = 0; i < 2; i++) {
             JsonNode o = JSON.readTree(lines.get(i));
-            assertEquals(List.of("file", "text", "words", "tokens", "expert_usage", "audio_seconds",
+            assertEquals(List.of("file", "text", "alternatives", "words", "tokens", "expert_usage", "audio_seconds",
                     "compute_seconds", "realtime_factor"), iterable(o.fieldNames()));
+            assertEquals(o.get("text").asText(), o.get("alternatives").get(0).get("text").asText());
             assertEquals(i == 0 ? wav("vowels") : wav("mixed"), o.get("file").asText());
             assertTrue(o.get("words").size() > 0, lines.get(i));
             StringBuilder text = new StringBuilder();

@@ -34,11 +34,11 @@ public record RecognizerOptions(int beamWidth, int threads, String backend, Stri
     /** Greedy decoding. */
     public static final int DEFAULT_BEAM_WIDTH = 1;
     /** The beam width that a language model, hotwords or a grammar switch greedy options to. */
-    public static final int SEARCH_BEAM_WIDTH = 8;
-    /** {@code alpha} chosen for the default model with its language model on a dev set (docs/MODEL.md). */
-    public static final double DEFAULT_LM_WEIGHT = 0.5;
+    public static final int SEARCH_BEAM_WIDTH = 32;
+    /** {@code alpha} chosen for the default model with its language model on the dev sets (docs/MODEL.md). */
+    public static final double DEFAULT_LM_WEIGHT = 1.0;
     /** {@code beta} chosen with {@link #DEFAULT_LM_WEIGHT} (docs/MODEL.md). */
-    public static final double DEFAULT_WORD_BONUS = 1.0;
+    public static final double DEFAULT_WORD_BONUS = 3.0;
     /** Half a nat per character of a hotword. */
     public static final double DEFAULT_HOTWORD_BOOST = 0.5;
     /** The backend choice that takes the vector backend when the JVM can run it. */
@@ -158,15 +158,17 @@ public record RecognizerOptions(int beamWidth, int threads, String backend, Stri
     }
 
     /**
-     * These options with a language model at the current weight and word bonus (greedy options switch to beam search).
+     * These options with a language model at the current weight and word bonus, recognizing only the model's words
+     * ({@link #withLexiconOnly}{@code (false)} lets others through; docs/MODEL.md measures what either costs).
+     * Greedy options switch to beam search.
      *
      * @param languageModel the model, or null for none
      * @return new options
      */
     public RecognizerOptions withLanguageModel(LanguageModel languageModel) {
         return new RecognizerOptions(languageModel == null ? beamWidth : searching(), threads, backend, device,
-                languageModel, lmWeight, wordBonus, languageModel != null && lexiconOnly, hotwords, hotwordBoost,
-                grammar, alternatives);
+                languageModel, lmWeight, wordBonus, languageModel != null, hotwords, hotwordBoost, grammar,
+                alternatives);
     }
 
     /**
