@@ -20,7 +20,7 @@ so is a sentence that contains one of 4 or more words. The counts go to stats.js
 
 The corpus is then split by line, deterministically: 5 % held out for perplexity (heldout.txt), the rest train.txt.
 
-  /usr/bin/python3 training/lm/prepare_corpus.py --out /work/build-data/lm
+  /usr/bin/python3 training/lm/prepare_corpus.py --out build-data/lm
 """
 import argparse
 import collections
@@ -152,7 +152,7 @@ def held_out_prompts(n_train=16000, n_dev=200, seed=1234):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", default="/work/build-data/lm")
+    ap.add_argument("--out", default="build-data/lm")
     ap.add_argument("--heldout-percent", type=float, default=5.0)
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args()

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The default English word 4-gram language model (ARPA), from English text in Debian packages, with IRSTLM.
 # Resumable: every step whose output exists is skipped (delete the file to redo a step).
-#   training/lm/run.sh [OUT.arpa]          (default /work/build-data/lm/default.arpa; work files beside it)
+#   training/lm/run.sh [OUT.arpa]          (default build-data/lm/default.arpa; work files beside it)
 # Needs (Debian bookworm): fortunes fortunes-min wordnet-base sword-text-web libsword-utils dict-devil irstlm,
 # and what training/make_data.py imports (python3-torch python3-torchaudio python3-numpy,
 # asterisk-core-sounds-en-wav asterisk-core-sounds-en): it is imported to exclude the recipe's test prompts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-OUT=${1:-/work/build-data/lm/default.arpa}
+OUT=${1:-build-data/lm/default.arpa}
 W=$(dirname "$OUT")
 ORDER=${ORDER:-4}
 PRUNE=${PRUNE:-1e-7}            # prune-lm threshold (weighted-difference pruning) for 2-, 3- and 4-grams
