@@ -4,21 +4,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import org.speechmoe.format.CompleteFile;
 
 /**
- * Finds the default model that a build may embed as the classpath resource {@value #RESOURCE}. A model is read
- * through a memory mapping, which a resource inside a jar cannot give, so a jar's copy is extracted once into the
- * user's cache ({@code $XDG_CACHE_HOME/speechmoe}, else {@code ~/.cache/speechmoe}) under a name made of its SHA-256,
- * written to a temporary name and moved into place, so concurrent first uses never see half a file. A cached copy is
- * reused only when its bytes are the resource's (compared, not hashed a second time); a damaged one is replaced.
+ * Finds the default model (and its language model) that a build may embed as the classpath resources
+ * {@value #RESOURCE} and {@value #LM_RESOURCE}. They are read through a memory mapping, which a resource inside a jar
+ * cannot give, so a jar's copy is extracted once into the user's cache ({@code $XDG_CACHE_HOME/speechmoe}, else
+ * {@code ~/.cache/speechmoe}) under a name made of its SHA-256, written to a temporary name and moved into place
+ * ({@link CompleteFile}), so concurrent first uses never see half a file. A cached copy is reused only when its bytes
+ * are the resource's (compared, not hashed a second time); a damaged one is replaced.
  */
 final class DefaultModel {
     static final String RESOURCE = "speechmoe/default-model.smoe";
@@ -66,7 +67,7 @@ final class DefaultModel {
             return target;
         }
         try {
-            write(bytes, dir, target);
+            CompleteFile.write(target, ch -> CompleteFile.writeFully(ch, ByteBuffer.wrap(bytes), 0));
         } catch (IOException e) {
             throw new IOException("cannot write the default model into the cache folder " + dir + " ("
                     + reason(e) + "); make it writable, or set XDG_CACHE_HOME to a writable folder", e);
@@ -82,21 +83,6 @@ final class DefaultModel {
             case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason() + ": " + f.getFile();
             default -> String.valueOf(e.getMessage());
         };
-    }
-
-    private static void write(byte[] bytes, Path dir, Path target) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, ".default-", ".partial");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private static Path cacheDir() {
