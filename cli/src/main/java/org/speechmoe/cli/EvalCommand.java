@@ -36,8 +36,8 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DecodingOptions decoding;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "model.smoe", description = "model (default: the embedded one)")
-    Path model;
+    @CommandLine.Mixin
+    ModelChoice modelChoice;
 
     @Option(names = "--manifest", required = true, paramLabel = "test.tsv",
             description = "test set: audio path<TAB>reference text per line")
@@ -60,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
         List<String[]> lines = readManifest();
         RecognizerOptions base = engine.recognizer(spec, RecognizerOptions.DEFAULT_BEAM_WIDTH);
         PrintWriter out = spec.commandLine().getOut();
-        try (SpeechMoeModel m = engine.open(model); LanguageModel lm = decoding.openLanguageModel(model == null)) {
+        try (SpeechMoeModel m = engine.open(modelChoice.model); LanguageModel lm = decoding.openLanguageModel(modelChoice.isDefault())) {
             RecognizerOptions withLm = decoding.apply(spec, base, lm);
             int beam = withLm.beamWidth() == 1 ? RecognizerOptions.SEARCH_BEAM_WIDTH : withLm.beamWidth();
             boolean sweep = sweepLmWeight != null || sweepWordBonus != null;

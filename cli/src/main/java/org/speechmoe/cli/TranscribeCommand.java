@@ -69,9 +69,8 @@ final class TranscribeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     EngineOptions engine;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "model.smoe",
-            description = "the model (default: the model built into this speechmoe, if it has one)")
-    Path model;
+    @CommandLine.Mixin
+    ModelChoice modelChoice;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "audio files, - (standard input) and directories of audio files")
     List<Path> paths;
@@ -126,7 +125,7 @@ final class TranscribeCommand implements Callable<Integer> {
             err.flush();
             return SpeechMoeCli.EXIT_FAILED;
         }
-        try (SpeechMoeModel m = engine.open(model); LanguageModel lm = decoding.openLanguageModel(model == null)) {
+        try (SpeechMoeModel m = engine.open(modelChoice.model); LanguageModel lm = decoding.openLanguageModel(modelChoice.isDefault())) {
             RecognizerOptions options = decoding.apply(spec, engineOptions, lm);
             return run(m, options, inputs, expansion.problems(), out, err);
         }

@@ -83,7 +83,7 @@ final class TranscriptJson {
         return round(seconds, 1000);
     }
 
-    private static double round(double v, double scale) {
+    static double round(double v, double scale) {
         return Double.isFinite(v) ? Math.round(v * scale) / scale : v;
     }
 }
