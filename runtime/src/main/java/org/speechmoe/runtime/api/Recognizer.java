@@ -269,14 +269,17 @@ public final class Recognizer implements AutoCloseable {
             user.set(null);
         }
         int blocks = out.routings().size();
+        int experts = blocks == 0 ? 0 : out.routings().getFirst().numExperts();
         int[] routes = new int[blocks * out.frames()];
         float[] gates = new float[blocks * out.frames()];
+        float[] probabilities = new float[blocks * out.frames() * experts];
         for (int b = 0; b < blocks; b++) {
             Routing r = out.routings().get(b);
             System.arraycopy(r.experts(), 0, routes, b * out.frames(), out.frames());
             System.arraycopy(r.gates(), 0, gates, b * out.frames(), out.frames());
+            System.arraycopy(r.probabilities(), 0, probabilities, b * out.frames() * experts, out.frames() * experts);
         }
-        return new Logits(out.logProbs(), out.frames(), out.vocab(), routes, gates, blocks);
+        return new Logits(out.logProbs(), out.frames(), out.vocab(), routes, gates, blocks, probabilities, experts);
     }
 
     /**
