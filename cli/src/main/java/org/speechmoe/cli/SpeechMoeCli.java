@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Pure-Java SpeechMoE speech recognition: transcribe audio, convert and inspect models, compute "
                 + "log-probabilities, convert and inspect language models.",
         subcommands = {TranscribeCommand.class, ConvertCommand.class, InspectCommand.class, LogitsCommand.class,
-                EvalCommand.class, LmCommand.class, BenchCommand.class, RoutingCommand.class,
+                EvalCommand.class, LmCommand.class, BenchCommand.class, RoutingCommand.class, ListenCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SpeechMoeCli implements Runnable {
     static final int EXIT_FAILED = 1;
@@ -35,7 +35,7 @@ public final class SpeechMoeCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is required (transcribe, convert, inspect, logits, eval, lm, bench, routing)");
+                "a command is required (transcribe, listen, convert, inspect, logits, eval, lm, bench, routing)");
     }
 
     public static void main(String[] args) {

@@ -16,7 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.speechmoe.runtime.api.AudioSource;
 import org.speechmoe.runtime.api.ParallelPlan;
+import org.speechmoe.runtime.api.StreamOptions;
+import org.speechmoe.runtime.api.StreamingRecognizer;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.LanguageModel;
 import org.speechmoe.runtime.api.RecognizerOptions;
@@ -87,6 +90,17 @@ final class TranscribeCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DecodingOptions decoding;
 
+    @Option(names = "--stream", description = {"recognize the audio as it arrives, cut into utterances at pauses: a "
+            + "line (or JSON line) per utterance as soon as it ends (docs/STREAMING.md)"})
+    boolean stream;
+
+    @Option(names = "--rate", paramLabel = "HZ", description = "with --stream and -: standard input is raw signed "
+            + "16-bit little-endian mono PCM at this rate, not an audio file")
+    Integer rawRate;
+
+    @CommandLine.Mixin
+    StreamingOptions streaming;
+
     @Option(names = "--progress", negatable = true,
             description = {"show (or, with --no-progress, never show) a progress line on stderr.",
                     "Default: shown when stderr is a terminal and there are several files or one of 30 s or more"})
@@ -99,6 +113,20 @@ final class TranscribeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RecognizerOptions engineOptions = engine.recognizer(spec, RecognizerOptions.DEFAULT_BEAM_WIDTH);
+        StreamOptions streamOptions = stream ? streaming.streamOptions(spec) : null;
+        if (!stream && (streaming.partial || rawRate != null)) {
+            throw usage((streaming.partial ? "--partial" : "--rate") + " needs --stream");
+        }
+        if (stream && (format.isSubtitles() || outputDir != null)) {
+            throw usage("--stream prints text or JSON lines as utterances end: it takes neither --format "
+                    + format.label() + " nor --output-dir");
+        }
+        if (rawRate != null && (rawRate < 4000 || rawRate > 384_000)) {
+            throw usage("--rate must be from 4000 to 384000 Hz, got " + rawRate);
+        }
+        if (rawRate != null && !paths.equals(List.of(Path.of(AudioInputs.STDIN)))) {
+            throw usage("--rate describes raw PCM on standard input: give - as the only PATH");
+        }
         AudioInputs.Expansion expansion = AudioInputs.expand(paths);
         List<AudioInputs.Input> inputs = expansion.inputs();
         if (format.isSubtitles() && outputDir == null && inputs.size() > 1) {
@@ -127,7 +155,8 @@ final class TranscribeCommand implements Callable<Integer> {
         }
         try (SpeechMoeModel m = engine.open(modelChoice.model); LanguageModel lm = decoding.openLanguageModel(modelChoice.isDefault())) {
             RecognizerOptions options = decoding.apply(spec, engineOptions, lm);
-            return run(m, options, inputs, expansion.problems(), out, err);
+            return stream ? stream(m, options, streamOptions, inputs, expansion.problems(), out, err)
+                    : run(m, options, inputs, expansion.problems(), out, err);
         }
     }
 
@@ -214,6 +243,41 @@ final class TranscribeCommand implements Callable<Integer> {
             recognizers.forEach(Recognizer::close);
         }
         return failures > 0 ? SpeechMoeCli.EXIT_FAILED : 0;
+    }
+
+    /** Each input as a stream of its own, one after the other, printing utterances as they end. */
+    private int stream(SpeechMoeModel m, RecognizerOptions options, StreamOptions streamOptions,
+                       List<AudioInputs.Input> inputs, List<String> problems, PrintWriter out, PrintWriter err) {
+        problems.forEach(p -> err.println(SpeechMoeCli.message(p)));
+        err.flush();
+        int failures = problems.size();
+        boolean json = format == OutputFormat.JSON;
+        for (AudioInputs.Input input : inputs) {
+            UtterancePrinter printer = new UtterancePrinter(out, json, streaming.partial, false,
+                    json || inputs.size() > 1 ? input.name() : null);
+            try (StreamingRecognizer s = m.newStream(options, streamOptions); AudioSource source = open(input)) {
+                StreamFeeder.run(source, s, streaming, printer, out::checkError);
+            } catch (Exception e) {
+                failures++;
+                if (System.getenv("SPEECHMOE_DEBUG") != null) {
+                    e.printStackTrace(err);
+                }
+                err.println(SpeechMoeCli.message(input.name() + ": " + reason(e, input.path().toString())));
+                err.flush();
+            }
+            if (out.checkError()) {
+                return SpeechMoeCli.EXIT_FAILED;
+            }
+        }
+        return failures > 0 ? SpeechMoeCli.EXIT_FAILED : 0;
+    }
+
+    private AudioSource open(AudioInputs.Input input) throws IOException {
+        if (!AudioInputs.isStdin(input.path())) {
+            return AudioSource.open(input.path());
+        }
+        return rawRate == null ? AudioSource.open(System.in, AudioInputs.STDIN)
+                : AudioSource.rawPcm16(System.in, rawRate, AudioInputs.STDIN);
     }
 
     private Outcome transcribe(Recognizer r, AudioInputs.Input input, boolean several, PrintWriter err) {

@@ -108,7 +108,7 @@ class LmCommandTest {
         assertEquals("speechmoe lm: a subcommand is required (convert, inspect) (see speechmoe lm --help)\n",
                 none.err());
         assertTrue(CliTest.run().err().contains(
-                "a command is required (transcribe, convert, inspect, logits, eval, lm, bench, routing)"));
+                "a command is required (transcribe, listen, convert, inspect, logits, eval, lm, bench, routing)"));
     }
 
     @Test

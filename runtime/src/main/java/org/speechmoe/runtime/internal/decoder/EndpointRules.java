@@ -51,6 +51,19 @@ public record EndpointRules(double silenceWithoutSpeech, double silenceAfterSpee
     }
 
     /**
+     * The start (seconds from the utterance's start) of the first frame whose most probable token is not the blank
+     * and that {@code heard} says lies on sound, or {@link #NO_SPEECH} when there is none.
+     */
+    public static double speechStart(LogProbs logProbs, FrameTiming timing, double duration, IntPredicate heard) {
+        for (int t = 0; t < logProbs.frames(); t++) {
+            if (CtcGreedy.argmax(logProbs, t) != LogProbs.BLANK && heard.test(t)) {
+                return timing.start(t, duration);
+            }
+        }
+        return NO_SPEECH;
+    }
+
+    /**
      * The end (seconds from the utterance's start) of the last frame whose most probable token is not the blank and
      * that {@code heard} says lies on sound, or {@link #NO_SPEECH} when there is none. The second test keeps a
      * model that writes words into silence (digital zeros, a muted microphone) from holding an utterance open.

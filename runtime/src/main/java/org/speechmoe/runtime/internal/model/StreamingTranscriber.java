@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.speechmoe.runtime.internal.audio.AudioStream;
 import org.speechmoe.runtime.internal.audio.PushedAudio;
 import org.speechmoe.runtime.internal.audio.Samples;
@@ -52,6 +53,15 @@ public final class StreamingTranscriber {
 
     /** When nothing was said, this much of the dropped audio's end starts the next utterance: a word's onset. */
     private static final double KEPT_AFTER_SILENCE = 0.5;
+    /**
+     * A final result recognizes the utterance's speech with this much audio before and after it, not the silence
+     * around it: a model may write words into long silence, and a grammar then rejects a command it would accept
+     * alone. More after than before: a word's last sound trails off after the spike of its last token.
+     */
+    private static final double MARGIN_BEFORE = 0.2;
+    private static final double MARGIN_AFTER = 0.4;
+    /** Seconds around an output frame in which its sound may lie. */
+    private static final double SOUND_NEIGHBOURHOOD = 0.15;
 
     private final LoadedModel model;
     private final Transcriber transcriber;
@@ -59,6 +69,8 @@ public final class StreamingTranscriber {
     private final int interval;
     private final EndpointRules rules;
     private final int kept;
+    private final int marginBefore;
+    private final int marginAfter;
 
     /** What was pushed, at its own rate, and the same at the model's; null before the first push. */
     private PushedAudio pushed;
@@ -84,6 +96,8 @@ public final class StreamingTranscriber {
         this.rules = settings.rules();
         this.interval = Math.max(1, (int) Math.round(settings.partialInterval() * rate));
         this.kept = (int) (KEPT_AFTER_SILENCE * rate);
+        this.marginBefore = (int) (MARGIN_BEFORE * rate);
+        this.marginAfter = (int) (MARGIN_AFTER * rate);
         this.utterance = new float[(int) Math.ceil(rules.maxUtterance() * rate)];
         reset();
     }
@@ -137,9 +151,9 @@ public final class StreamingTranscriber {
         }
         finished = true;
         if (length > 0) {
-            Pass pass = latest != null && latestLength == length ? latest : recognize();
+            Pass pass = latest != null && latestLength == length ? latest : recognize(0, length);
             if (hasSpeech(pass)) {
-                done.add(utterance(pass, length, Ending.END_OF_STREAM));
+                done.add(finalResult(pass, true, Ending.END_OF_STREAM));
             }
         }
         latest = null;
@@ -148,7 +162,8 @@ public final class StreamingTranscriber {
 
     /** The utterance in progress as of its latest recognition, or null when no speech was heard in it yet. */
     public Utterance partial() {
-        return latest == null ? null : utterance(latest, latestLength, null);
+        return latest == null ? null : new Utterance(latest.transcription(), start, start + latestLength, null,
+                latest.seconds());
     }
 
     /** Samples at the model's rate taken so far (the stream's time). */
@@ -182,7 +197,7 @@ public final class StreamingTranscriber {
 
     /** Recognizes the utterance so far; ends it when a rule says so, or schedules its next pass. */
     private void pass(List<Utterance> done) {
-        Pass pass = recognize();
+        Pass pass = recognize(0, length);
         double seconds = length / (double) rate;
         EndpointRules.Rule rule = rules.check(seconds, pass.speechEnd());
         if (rule == null && length < utterance.length) {
@@ -198,8 +213,8 @@ public final class StreamingTranscriber {
             start += length - keep;
             length = keep;
         } else {
-            done.add(utterance(pass, length, rule == EndpointRules.Rule.MAX_LENGTH || rule == null
-                    ? Ending.MAX_LENGTH : Ending.SILENCE_AFTER_SPEECH));
+            boolean cut = rule == EndpointRules.Rule.MAX_LENGTH || rule == null;
+            done.add(finalResult(pass, !cut, cut ? Ending.MAX_LENGTH : Ending.SILENCE_AFTER_SPEECH));
             start += length;
             length = 0;
         }
@@ -207,39 +222,59 @@ public final class StreamingTranscriber {
         nextPass = Math.min(utterance.length, length + interval);
     }
 
-    private Pass recognize() {
+    /** Recognizes samples {@code [from, to)} of the utterance. */
+    private Pass recognize(int from, int to) {
         long started = System.nanoTime();
-        Samples audio = new Samples(Arrays.copyOf(utterance, length), rate);
-        Transcriber.UtterancePass pass = transcriber.recognize(audio, start);
-        double speechEnd = EndpointRules.speechEnd(pass.logProbs(), model.timing(), audio.seconds(), this::heard);
-        return new Pass(pass.transcription(), speechEnd, (System.nanoTime() - started) / 1e9);
+        Samples audio = new Samples(Arrays.copyOfRange(utterance, from, to), rate);
+        Transcriber.UtterancePass pass = transcriber.recognize(audio, start + from);
+        IntPredicate heard = t -> heard(from, to, t);
+        double speechStart = EndpointRules.speechStart(pass.logProbs(), model.timing(), audio.seconds(), heard);
+        double speechEnd = EndpointRules.speechEnd(pass.logProbs(), model.timing(), audio.seconds(), heard);
+        return new Pass(pass.transcription(), from, to, speechStart, speechEnd, (System.nanoTime() - started) / 1e9);
     }
 
     /**
-     * A recognition of the utterance so far and how long it took.
-     *
-     * @param speechEnd seconds from the utterance's start to the end of its speech ({@link EndpointRules#speechEnd})
+     * The final result of the utterance that {@code pass} recognized whole: its speech with {@link #MARGIN_BEFORE}
+     * and {@link #MARGIN_AFTER} (only the first, when {@code trimEnd} is false: speech may go on past a cut),
+     * recognized again unless that is the whole utterance.
      */
-    private record Pass(Transcriber.Transcription transcription, double speechEnd, double seconds) {
+    private Utterance finalResult(Pass pass, boolean trimEnd, Ending ending) {
+        int from = (int) Math.max(pass.from(), pass.from() + Math.floor(pass.speechStart() * rate) - marginBefore);
+        int to = trimEnd ? (int) Math.min(pass.to(), pass.from() + Math.ceil(pass.speechEnd() * rate) + marginAfter)
+                : pass.to();
+        Pass last = from == pass.from() && to == pass.to() ? pass : recognize(from, to);
+        return new Utterance(last.transcription(), start + from, start + to, ending, last.seconds());
     }
 
-    /** Whether any 10 ms frame under the encoder's output frame {@code t} stands above the stream's noise floor. */
-    private boolean heard(int t) {
+    /**
+     * A recognition of samples {@code [from, to)} of the utterance and how long it took.
+     *
+     * @param speechStart seconds from the utterance's start to the start of its speech
+     *                    ({@link EndpointRules#speechStart}), or {@link EndpointRules#NO_SPEECH}
+     * @param speechEnd   seconds from the utterance's start to the end of its speech ({@link EndpointRules#speechEnd})
+     */
+    private record Pass(Transcriber.Transcription transcription, int from, int to, double speechStart,
+            double speechEnd, double seconds) {
+    }
+
+    /**
+     * Whether any 10 ms frame near the encoder's output frame {@code t} of a pass over samples {@code [from, to)}
+     * stands above the stream's noise floor: within {@link #SOUND_NEIGHBOURHOOD} of the frame's own span, since CTC
+     * may place a token's spike a little before or after its sound, and a word's last sound (an unvoiced consonant)
+     * is often its quietest.
+     */
+    private boolean heard(int from, int to, int t) {
         FrameTiming timing = model.timing();
-        int from = (int) Math.max(0, Math.floor(timing.time(t) * rate));
-        int to = (int) Math.min(length, Math.ceil((timing.time(t) + timing.step()) * rate));
+        int first = from + (int) Math.max(0, Math.floor((timing.time(t) - SOUND_NEIGHBOURHOOD) * rate));
+        int end = Math.min(to, from + (int) Math.ceil((timing.time(t) + timing.step() + SOUND_NEIGHBOURHOOD) * rate));
         double threshold = levels.threshold();
         int hop = VoiceActivity.hop(rate);
-        for (int f = from; f < to; f += hop) {
-            if (VoiceActivity.energyDb(utterance, f, Math.min(to, f + hop)) > threshold) {
+        for (int f = first; f < end; f += hop) {
+            if (VoiceActivity.energyDb(utterance, f, Math.min(end, f + hop)) > threshold) {
                 return true;
             }
         }
         return false;
-    }
-
-    private Utterance utterance(Pass pass, int samples, Ending ending) {
-        return new Utterance(pass.transcription(), start, start + samples, ending, pass.seconds());
     }
 
     /**

@@ -1,0 +1,62 @@
+package org.speechmoe.cli;
+
+import org.speechmoe.runtime.api.StreamOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The options of recognition as audio arrives: block size, partial results and endpoint rules. */
+final class StreamingOptions {
+    @Option(names = "--chunk-ms", defaultValue = "100", paramLabel = "N",
+            description = "feed the audio in blocks of N milliseconds, 10 to 10000 (default: ${DEFAULT-VALUE})")
+    int chunkMs;
+
+    @Option(names = "--partial", description = "also print partial results of the utterance in progress")
+    boolean partial;
+
+    @Option(names = "--partial-interval", defaultValue = "0.5", paramLabel = "S",
+            description = "seconds of audio between partial results (default: ${DEFAULT-VALUE})")
+    double partialInterval;
+
+    @Option(names = "--endpoint-silence", defaultValue = "1.2", paramLabel = "S",
+            description = "seconds of silence after speech that end an utterance (default: ${DEFAULT-VALUE})")
+    double silenceAfterSpeech;
+
+    @Option(names = "--max-utterance", defaultValue = "20", paramLabel = "S",
+            description = "seconds after which an utterance ends whatever is in it, at most 30 (default: "
+                    + "${DEFAULT-VALUE})")
+    double maxUtterance;
+
+    /** The stream options these flags ask for; a value out of range is a usage error naming its flag. */
+    StreamOptions streamOptions(CommandLine.Model.CommandSpec spec) {
+        if (chunkMs < 10 || chunkMs > 10_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--chunk-ms must be from 10 to 10000, got " + chunkMs);
+        }
+        StreamOptions o = StreamOptions.defaults();
+        try {
+            o = o.withPartialInterval(partialInterval);
+        } catch (IllegalArgumentException e) {
+            throw usage(spec, "--partial-interval", e);
+        }
+        try {
+            o = o.withSilenceAfterSpeech(silenceAfterSpeech);
+        } catch (IllegalArgumentException e) {
+            throw usage(spec, "--endpoint-silence", e);
+        }
+        try {
+            return o.withMaxUtterance(maxUtterance);
+        } catch (IllegalArgumentException e) {
+            throw usage(spec, "--max-utterance", e);
+        }
+    }
+
+    /** Samples a block holds at {@code sampleRate}. */
+    int blockSamples(int sampleRate) {
+        return Math.max(1, (int) ((long) sampleRate * chunkMs / 1000));
+    }
+
+    private static CommandLine.ParameterException usage(CommandLine.Model.CommandSpec spec, String flag,
+                                                        IllegalArgumentException e) {
+        return new CommandLine.ParameterException(spec.commandLine(), flag + ": " + e.getMessage());
+    }
+}
