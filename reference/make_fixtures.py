@@ -87,7 +87,8 @@ MODELS = [
                     cnn_module_norm="layer_norm", activation_type="swish")),
     # causal and trained for dynamic chunks (WeNet U2 style): streams exactly; chunk fixtures below
     dict(name="ctc_causal_ln_swish_e4", proto=CTC_PROTO, seed=7000, vocab=44,
-         chunks=[(4, -1, True), (16, -1, True), (1, -1, False), (3, -1, False), (4, 1, False), (2, 3, False)],
+         chunks=[(4, -1, True), (16, -1, True), (1, -1, False), (2, -1, False), (3, -1, False), (5, -1, False),
+                 (7, -1, False), (9, -1, False), (4, 1, False), (2, 3, False), (1, 0, False)],
          enc=dict(attention_dim=32, attention_heads=4, num_blocks=2, cnn_module_kernel=7,
                   cnn_module_norm="layer_norm", activation_type="swish", macaron_style=True, causal=True,
                   use_dynamic_chunk=True, use_dynamic_left_chunk=True),
@@ -368,7 +369,7 @@ def check_outputs(spec, model, feats_by_wav):
             masked, chunked = model(feats, **kw), forward_chunked(model, feats, chunk, left)
             assert torch.equal(masked["routes"], chunked["routes"])
             err = float((masked["logp"] - chunked["logp"]).abs().max())
-            assert err < 1e-5, (spec["name"], chunk, left, err)
+            assert err < 5e-5, (spec["name"], chunk, left, err)
             stats["max_abs_chunked_vs_masked"] = max(stats.get("max_abs_chunked_vs_masked", 0.0), err)
     return ok, stats
 

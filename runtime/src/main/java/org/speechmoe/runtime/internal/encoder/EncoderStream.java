@@ -119,6 +119,18 @@ public final class EncoderStream {
         }
     }
 
+    /** The most frames of attention context any block holds now: bounded by the left-chunk limit. */
+    int cachedFrames() {
+        int most = 0;
+        for (BlockCache c : embedCaches) {
+            most = Math.max(most, c.rows());
+        }
+        for (BlockCache c : mainCaches) {
+            most = Math.max(most, c.rows());
+        }
+        return most;
+    }
+
     /** Back to the start of a new stream; the caches' arrays stay allocated. */
     public void reset() {
         for (BlockCache c : embedCaches) {
