@@ -155,7 +155,7 @@ public final class EncoderStream {
     }
 
     /** The outputs of consecutive chunks as one. */
-    static Encoder.Output concat(List<Encoder.Output> outputs, int vocab) {
+    public static Encoder.Output concat(List<Encoder.Output> outputs, int vocab) {
         if (outputs.size() == 1) {
             return outputs.getFirst();
         }
