@@ -5,9 +5,6 @@ import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import javax.sound.sampled.AudioInputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.speechmoe.runtime.internal.audio.AudioReader;
@@ -15,12 +12,7 @@ import org.speechmoe.runtime.internal.audio.AudioStream;
 import org.speechmoe.runtime.internal.audio.JavaSoundAudio;
 import org.speechmoe.runtime.internal.audio.SampleRates;
 import org.speechmoe.runtime.internal.audio.Samples;
-import org.speechmoe.runtime.internal.backend.Backend;
-import org.speechmoe.runtime.internal.backend.Backends;
-import org.speechmoe.runtime.internal.backend.OffloadedBackend;
-import org.speechmoe.runtime.internal.decoder.DecodedText;
 import org.speechmoe.runtime.internal.decoder.LogProbs;
-import org.speechmoe.runtime.internal.decoder.SearchOptions;
 import org.speechmoe.runtime.internal.encoder.Encoder;
 import org.speechmoe.runtime.internal.moe.Routing;
 import org.speechmoe.runtime.internal.model.Transcriber;
@@ -37,39 +29,12 @@ public final class Recognizer implements AutoCloseable {
     private final RecognizerOptions options;
     private final Transcriber transcriber;
     private volatile boolean closed;
-    /** The thread inside a call, or null: what refuses a second thread. */
-    private final AtomicReference<Thread> user = new AtomicReference<>();
+    private final SingleUser user = new SingleUser("recognizer");
 
     Recognizer(SpeechMoeModel model, RecognizerOptions options) {
         this.owner = model;
         this.options = options;
-        Backend cpu = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
-                : Backends.named(options.backend(), options.threads());
-        Backend backend = options.device().equals(RecognizerOptions.GPU)
-                ? new OffloadedBackend(cpu, model.offload(RecognizerOptions.GPU)) : cpu;
-        this.transcriber = new Transcriber(model.loaded(), backend, search(options));
-    }
-
-    /** Beam search looks at this many of each frame's most probable tokens per prefix it keeps. */
-    private static final int TOKENS_PER_FRAME_PER_BEAM = 4;
-
-    /** The beam search {@code options} ask for, or null for greedy decoding. */
-    private static SearchOptions search(RecognizerOptions options) {
-        if (options.beamWidth() == 1) {
-            return null;
-        }
-        SearchOptions.Builder b = SearchOptions.builder(options.beamWidth())
-                .tokenPruning(Math.max(16, TOKENS_PER_FRAME_PER_BEAM * options.beamWidth()), Float.NEGATIVE_INFINITY)
-                .hotwords(options.hotwords().stream().map(h -> new SearchOptions.Hotword(h.phrase(), h.boost()))
-                        .toList(), options.hotwordBoost())
-                .grammar(options.grammar())
-                .alternatives(options.alternatives());
-        LanguageModel lm = options.languageModel();
-        if (lm != null) {
-            b.languageModel(lm.ngrams(), options.lmWeight(), options.wordBonus())
-                    .lexiconConstrained(options.lexiconOnly());
-        }
-        return b.build();
+        this.transcriber = TranscriberFactory.create(model, options);
     }
 
     /**
@@ -151,7 +116,7 @@ public final class Recognizer implements AutoCloseable {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } finally {
-            user.set(null);
+            user.exit();
         }
     }
 
@@ -203,33 +168,12 @@ public final class Recognizer implements AutoCloseable {
             long start = System.nanoTime();
             return transcript(transcriber.transcribe(audio), start);
         } finally {
-            user.set(null);
+            user.exit();
         }
     }
 
     private Transcript transcript(Transcriber.Transcription t, long start) {
-        LanguageModel lm = options.languageModel();
-        if (lm != null && lm.isClosed()) {
-            throw new IllegalStateException("the language model " + lm.path() + " was closed during recognition");
-        }
-        List<ExpertUsage> usage = new ArrayList<>();
-        for (int b = 0; b < t.routing().size(); b++) {
-            List<Integer> counts = new ArrayList<>();
-            for (int c : t.routing().get(b).framesPerExpert()) {
-                counts.add(c);
-            }
-            usage.add(new ExpertUsage(b, counts, t.routing().get(b).meanGate()));
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        DecodedText text = t.text();
-        List<Word> words = text.words().stream().map(w -> new Word(w.text(), w.start(), w.end(), w.confidence()))
-                .toList();
-        List<Token> tokens = text.tokens().stream()
-                .map(k -> new Token(k.id(), k.text(), k.start(), k.end(), k.probability())).toList();
-        List<Alternative> alternatives = t.alternatives().stream()
-                .map(a -> new Alternative(a.text(), a.confidence())).toList();
-        return new Transcript(text.text(), words, tokens, usage, t.audioSeconds(), seconds, alternatives,
-                t.rejected());
+        return Transcripts.of(t, options, (System.nanoTime() - start) / 1e9);
     }
 
     /**
@@ -286,7 +230,7 @@ public final class Recognizer implements AutoCloseable {
         try {
             out = encode.apply(audio);
         } finally {
-            user.set(null);
+            user.exit();
         }
         int blocks = out.routings().size();
         int experts = blocks == 0 ? 0 : out.routings().getFirst().numExperts();
@@ -320,25 +264,13 @@ public final class Recognizer implements AutoCloseable {
             return transcript(transcriber.decode(new LogProbs(logits.logProbs(), logits.frames(), logits.vocab())),
                     start);
         } finally {
-            user.set(null);
+            user.exit();
         }
     }
 
     /** Takes the recognizer for this thread's call, or refuses: closed, model closed, or another thread inside. */
     private void enter() {
-        Thread me = Thread.currentThread();
-        if (!user.compareAndSet(null, me)) {
-            Thread other = user.get();
-            throw new IllegalStateException("this recognizer is in use by thread '" + (other == null ? "?"
-                    : other.getName()) + "': a recognizer may be used by one thread at a time (make one per thread)");
-        }
-        if (closed || owner.isClosed()) {
-            user.set(null);
-            if (closed) {
-                throw new IllegalStateException("this recognizer is closed");
-            }
-            owner.requireOpen();
-        }
+        user.enter(closed, owner);
     }
 
     private Encoder.Output encode(Samples audio) {

@@ -121,6 +121,32 @@ public final class SpeechMoeModel implements AutoCloseable {
         return new Recognizer(this, options);
     }
 
+    /**
+     * A stream with {@link RecognizerOptions#defaults()} and {@link StreamOptions#defaults()}.
+     *
+     * @return a new stream of this model, for one thread at a time
+     * @throws IllegalStateException when the model is closed
+     */
+    public StreamingRecognizer newStream() {
+        return newStream(RecognizerOptions.defaults(), StreamOptions.defaults());
+    }
+
+    /**
+     * A stream that decodes as {@code options} say and cuts utterances as {@code streamOptions} say: cheap, one per
+     * audio source.
+     *
+     * @param options       how it decodes and on what it runs
+     * @param streamOptions its endpoint rules and partial results
+     * @return a new stream of this model, for one thread at a time
+     * @throws IllegalStateException           when the model is closed
+     * @throws org.speechmoe.runtime.spi.BackendUnavailableException when the options ask for a backend or device
+     *                                         this JVM cannot run
+     */
+    public StreamingRecognizer newStream(RecognizerOptions options, StreamOptions streamOptions) {
+        requireOpen();
+        return new StreamingRecognizer(this, options, streamOptions);
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -13,8 +13,9 @@ public interface AudioStream extends Closeable {
     int sampleRate();
 
     /**
-     * Reads up to {@code buffer.length} samples into {@code buffer}; -1 at the end of the audio, otherwise at least 1
-     * (it blocks until then).
+     * Reads up to {@code buffer.length} samples into {@code buffer}; -1 at the end of the audio. A stream that reads
+     * from a source (a file, a pipe) blocks until it has at least 1; a stream that is pushed to ({@link PushedAudio})
+     * returns 0 when it holds nothing yet, and so does any stream reading from one.
      *
      * @throws AudioFormatException when the audio turns out damaged on the way
      */

@@ -126,16 +126,24 @@ public final class Resampler {
                 if (ended) {
                     return -1;
                 }
-                fill();
+                if (!fill()) {
+                    return 0;
+                }
             }
         }
 
-        /** Drops the input no output to come reads, and appends the next block. */
-        private void fill() throws IOException {
+        /**
+         * Drops the input no output to come reads, and appends the next block; false when the input has nothing yet
+         * (a pushed stream).
+         */
+        private boolean fill() throws IOException {
             int got = input.read(block);
             if (got < 0) {
                 ended = true;
-                return;
+                return true;
+            }
+            if (got == 0) {
+                return false;
             }
             long needed = filter.firstInput(next);
             for (long j = next + 1; j < next + filter.up; j++) {
@@ -150,6 +158,7 @@ public final class Resampler {
             }
             System.arraycopy(block, 0, x, length, got);
             length += got;
+            return true;
         }
 
         @Override

@@ -36,20 +36,18 @@ public final class Segmenter {
     private final int minLength;
     private final int overlap;
     private final int minPause;
-    private final VoiceActivity levels = new VoiceActivity();
+    private final VoiceActivity levels;
     /** Samples {@code [from, from + length)} of the recording; one more than a segment holds, to know it is full. */
     private final float[] buffer;
     private long from;
     private int length;
     private long keepFrom;
-    /** The frame being summed for the level histogram: frames start at multiples of {@link #hop}. */
-    private double frameSum;
-    private int frameCount;
     private boolean finished;
 
     public Segmenter(int sampleRate) {
         rate = sampleRate;
         hop = VoiceActivity.hop(sampleRate);
+        levels = new VoiceActivity(sampleRate);
         max = (int) Math.min(Integer.MAX_VALUE - 8, (long) (MAX_SECONDS * sampleRate));
         minLength = (int) (MIN_SECONDS * sampleRate);
         overlap = (int) (OVERLAP_SECONDS * sampleRate);
@@ -69,7 +67,7 @@ public final class Segmenter {
         for (int at = 0; at < n; ) {
             int take = Math.min(n - at, buffer.length - length);
             System.arraycopy(samples, at, buffer, length, take);
-            count(length, take);
+            levels.addSamples(buffer, length, take);
             length += take;
             at += take;
             if (length == buffer.length) {
@@ -83,18 +81,6 @@ public final class Segmenter {
         if (!finished) {
             finished = true;
             emit(sink, new Segmentation(from, from + length, keepFrom, Long.MAX_VALUE), length, length);
-        }
-    }
-
-    /** Adds the level of every frame that samples {@code [at, at + n)} of the buffer complete. */
-    private void count(int at, int n) {
-        for (int i = at; i < at + n; i++) {
-            frameSum += (double) buffer[i] * buffer[i];
-            if (++frameCount == hop) {
-                levels.add(VoiceActivity.decibels(frameSum / hop));
-                frameSum = 0;
-                frameCount = 0;
-            }
         }
     }
 

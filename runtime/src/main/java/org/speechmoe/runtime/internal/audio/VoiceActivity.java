@@ -29,6 +29,15 @@ public final class VoiceActivity {
 
     private final long[] bins = new long[(int) Math.round((HIGHEST_DB - LOWEST_DB) / BIN_DB) + 1];
     private long frames;
+    private final int hop;
+    /** The frame being summed by {@link #addSamples}: frames start at multiples of {@link #hop}. */
+    private double frameSum;
+    private int frameCount;
+
+    /** Levels of audio at {@code sampleRate}, none counted yet. */
+    public VoiceActivity(int sampleRate) {
+        this.hop = hop(sampleRate);
+    }
 
     /** Samples a frame at {@code sampleRate}. */
     public static int hop(int sampleRate) {
@@ -36,7 +45,7 @@ public final class VoiceActivity {
     }
 
     /** The energy in dB of samples {@code [from, to)} of {@code x} (not empty). */
-    static double energyDb(float[] x, int from, int to) {
+    public static double energyDb(float[] x, int from, int to) {
         double sum = 0;
         for (int i = from; i < to; i++) {
             sum += (double) x[i] * x[i];
@@ -49,6 +58,18 @@ public final class VoiceActivity {
         return 10 * Math.log10(meanSquare + 1e-12);
     }
 
+    /** Counts the frames that the recording's next samples, {@code x[from, from + n)}, complete. */
+    public void addSamples(float[] x, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            frameSum += (double) x[i] * x[i];
+            if (++frameCount == hop) {
+                add(decibels(frameSum / hop));
+                frameSum = 0;
+                frameCount = 0;
+            }
+        }
+    }
+
     /** Counts one more frame of the recording. */
     void add(double energyDb) {
         int bin = (int) Math.round((Math.min(HIGHEST_DB, Math.max(LOWEST_DB, energyDb)) - LOWEST_DB) / BIN_DB);
@@ -57,7 +78,7 @@ public final class VoiceActivity {
     }
 
     /** The level above which a frame is active, given the frames counted so far. */
-    double threshold() {
+    public double threshold() {
         if (frames == 0) {
             return SILENCE_DBFS;
         }
@@ -85,7 +106,7 @@ public final class VoiceActivity {
         int hop = hop(audio.sampleRate());
         int n = (x.length + hop - 1) / hop;
         double[] energy = new double[n];
-        VoiceActivity levels = new VoiceActivity();
+        VoiceActivity levels = new VoiceActivity(audio.sampleRate());
         for (int f = 0; f < n; f++) {
             energy[f] = energyDb(x, f * hop, Math.min(x.length, f * hop + hop));
             levels.add(energy[f]);

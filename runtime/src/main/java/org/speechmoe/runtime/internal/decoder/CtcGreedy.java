@@ -34,7 +34,7 @@ public final class CtcGreedy {
     }
 
     /** Ties go to the lowest id, as {@code torch.argmax} does, so ids match the reference bit for bit. */
-    private static int argmax(LogProbs logProbs, int frame) {
+    static int argmax(LogProbs logProbs, int frame) {
         int best = 0;
         for (int v = 1; v < logProbs.vocab(); v++) {
             if (logProbs.get(frame, v) > logProbs.get(frame, best)) {

@@ -120,6 +120,22 @@ public final class Transcriber {
         return one.transcription(seconds);
     }
 
+    /** One utterance of a stream recognized whole, and the log-probabilities that tell where its speech ends. */
+    public record UtterancePass(Transcription transcription, LogProbs logProbs) {
+    }
+
+    /**
+     * An utterance of a stream in one pass, as {@link #transcribe(Samples)} would give it for these samples alone,
+     * with its token times counted from the stream's start: it starts at sample {@code from} of the stream (at the
+     * model's rate, as {@code utterance} is).
+     */
+    public UtterancePass recognize(Samples utterance, long from) {
+        Segments one = new Segments();
+        int n = utterance.samples().length;
+        LogProbs logProbs = one.recognize(new Segmentation(from, from + n, from, Long.MAX_VALUE), utterance);
+        return new UtterancePass(one.transcription(utterance.seconds()), logProbs);
+    }
+
     /** What the segments of one recording gave so far. */
     private final class Segments {
         private final List<DecodedText> parts = new ArrayList<>();
@@ -127,10 +143,11 @@ public final class Transcriber {
         /** Per segment, its decoding (null for greedy decoding). */
         private final List<SearchResult> results = new ArrayList<>();
 
-        void recognize(Segmentation segment, Samples piece) {
+        /** Encodes and decodes one segment; returns its log-probabilities. */
+        LogProbs recognize(Segmentation segment, Samples piece) {
             Encoder.Output out = encode(piece);
-            decode(segment, piece.sampleRate(), piece.seconds(), new LogProbs(out.logProbs(), out.frames(),
-                    out.vocab()));
+            LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
+            decode(segment, piece.sampleRate(), piece.seconds(), logProbs);
             for (int b = 0; b < out.routings().size(); b++) {
                 RoutingStats s = RoutingStats.of(out.routings().get(b));
                 if (b < stats.size()) {
@@ -139,6 +156,7 @@ public final class Transcriber {
                     stats.add(s);
                 }
             }
+            return logProbs;
         }
 
         void decode(Segmentation segment, double sampleRate, double seconds, LogProbs logProbs) {

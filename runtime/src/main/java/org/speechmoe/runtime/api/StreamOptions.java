@@ -1,0 +1,97 @@
+package org.speechmoe.runtime.api;
+
+/**
+ * How a {@link StreamingRecognizer} cuts a stream into utterances and how often it says what it has heard so far.
+ * Immutable; start from {@link #defaults()}: {@code StreamOptions.defaults().withSilenceAfterSpeech(0.8)}.
+ *
+ * <p>An utterance ends by the first of three rules (those of sherpa-onnx and Kaldi's online endpointing), where
+ * silence is what the model hears as no speech (frames whose most probable token is the CTC blank), not a signal
+ * level: {@code silenceWithoutSpeech} of silence when nothing was said (its audio is then dropped and no result
+ * given), {@code silenceAfterSpeech} of silence after speech, or {@code maxUtterance} in all. Set a rule's duration
+ * to {@link Double#POSITIVE_INFINITY} to turn it off.
+ *
+ * @param partialInterval      seconds of new audio between two partial results of the utterance in progress (each
+ *                             recognizes the utterance so far again: the cost of streaming a model trained on whole
+ *                             utterances, docs/STREAMING.md)
+ * @param silenceWithoutSpeech seconds of silence that end an utterance in which nothing was said
+ * @param silenceAfterSpeech   seconds of silence after speech that end an utterance
+ * @param maxUtterance         seconds after which an utterance ends whatever is in it; at most
+ *                             {@link #MAX_UTTERANCE_LIMIT}
+ */
+public record StreamOptions(double partialInterval, double silenceWithoutSpeech, double silenceAfterSpeech,
+        double maxUtterance) {
+    /** The longest utterance recognized in one pass, as long recordings are cut. */
+    public static final double MAX_UTTERANCE_LIMIT = 30;
+    public static final double DEFAULT_PARTIAL_INTERVAL = 0.5;
+    public static final double DEFAULT_SILENCE_WITHOUT_SPEECH = 2.4;
+    public static final double DEFAULT_SILENCE_AFTER_SPEECH = 1.2;
+    public static final double DEFAULT_MAX_UTTERANCE = 20;
+    /** Partial results more often than this would recognize the utterance again for every few frames. */
+    public static final double MIN_PARTIAL_INTERVAL = 0.04;
+
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when one is out of range (the message names it)
+     */
+    public StreamOptions {
+        if (!(partialInterval >= MIN_PARTIAL_INTERVAL && partialInterval <= MAX_UTTERANCE_LIMIT)) {
+            throw new IllegalArgumentException("the partial interval must be from " + MIN_PARTIAL_INTERVAL + " to "
+                    + MAX_UTTERANCE_LIMIT + " seconds, got " + partialInterval);
+        }
+        if (!(silenceWithoutSpeech > 0) || !(silenceAfterSpeech > 0)) {
+            throw new IllegalArgumentException("endpoint silences must be positive seconds (or infinite to turn the "
+                    + "rule off), got " + silenceWithoutSpeech + " and " + silenceAfterSpeech);
+        }
+        if (maxUtterance == Double.POSITIVE_INFINITY) {
+            maxUtterance = MAX_UTTERANCE_LIMIT;
+        }
+        if (!(maxUtterance > 0 && maxUtterance <= MAX_UTTERANCE_LIMIT)) {
+            throw new IllegalArgumentException("the longest utterance must be more than 0 and at most "
+                    + MAX_UTTERANCE_LIMIT + " seconds, got " + maxUtterance);
+        }
+    }
+
+    /**
+     * Partial results every 0.5 s; utterances end after 2.4 s of silence without speech, 1.2 s of silence after
+     * speech, or 20 s (sherpa-onnx's defaults).
+     *
+     * @return the default options
+     */
+    public static StreamOptions defaults() {
+        return new StreamOptions(DEFAULT_PARTIAL_INTERVAL, DEFAULT_SILENCE_WITHOUT_SPEECH,
+                DEFAULT_SILENCE_AFTER_SPEECH, DEFAULT_MAX_UTTERANCE);
+    }
+
+    /**
+     * @param seconds seconds of new audio between partial results
+     * @return these options with that interval
+     */
+    public StreamOptions withPartialInterval(double seconds) {
+        return new StreamOptions(seconds, silenceWithoutSpeech, silenceAfterSpeech, maxUtterance);
+    }
+
+    /**
+     * @param seconds silence that ends an utterance in which nothing was said
+     * @return these options with that rule
+     */
+    public StreamOptions withSilenceWithoutSpeech(double seconds) {
+        return new StreamOptions(partialInterval, seconds, silenceAfterSpeech, maxUtterance);
+    }
+
+    /**
+     * @param seconds silence after speech that ends an utterance
+     * @return these options with that rule
+     */
+    public StreamOptions withSilenceAfterSpeech(double seconds) {
+        return new StreamOptions(partialInterval, silenceWithoutSpeech, seconds, maxUtterance);
+    }
+
+    /**
+     * @param seconds the longest utterance
+     * @return these options with that rule
+     */
+    public StreamOptions withMaxUtterance(double seconds) {
+        return new StreamOptions(partialInterval, silenceWithoutSpeech, silenceAfterSpeech, seconds);
+    }
+}
