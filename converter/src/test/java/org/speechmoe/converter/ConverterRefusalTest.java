@@ -54,6 +54,9 @@ class ConverterRefusalTest {
         assertTrue(refusal(withYaml("causal: false", "causal: false\n  static_chunk_size: -2"))
                 .contains("unsupported option model_conf.static_chunk_size -2"));
         cleanup();
+        assertTrue(refusal(withYaml("causal: false", "causal: false\n  static_chunk_size: 8"))
+                .contains("implemented for causal models (causal: true) only"));
+        cleanup();
         assertTrue(refusal(withYaml("input_layer: conv2d", "input_layer: conv2d6")).contains("input_layer 'conv2d6'"));
         cleanup();
         assertTrue(refusal(withYaml("activation_type: relu", "activation_type: gelu")).contains("activation_type"));

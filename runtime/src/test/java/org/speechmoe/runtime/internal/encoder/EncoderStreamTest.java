@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,9 +20,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.speechmoe.converter.Converter;
 import org.speechmoe.format.DType;
 import org.speechmoe.format.Npy;
 import org.speechmoe.format.SmoeFile;
@@ -44,7 +47,7 @@ class EncoderStreamTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (String u : ReferenceFixtures.utterances(MODEL)) {
-            try (Stream<java.nio.file.Path> dirs = Files.list(ReferenceFixtures.ROOT.resolve(MODEL).resolve(u))) {
+            try (Stream<Path> dirs = Files.list(ReferenceFixtures.ROOT.resolve(MODEL).resolve(u))) {
                 dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
                         .forEach(d -> out.add(Arguments.of(u, d)));
             } catch (IOException e) {
@@ -157,6 +160,33 @@ class EncoderStreamTest {
                 Backend backend = EncoderReferenceTest.backends().getLast();
                 Encoder.Output out = run(encoder.stream(1000, -1), backend, feats, new Random(7));
                 compare(u + " chunk 1000", out, u);
+            }
+        }
+    }
+
+    @Test
+    void aStaticChunkModelIsMaskedEvenAtFullContext(@TempDir Path tmp) throws IOException {
+        Path dir = ReferenceFixtures.ROOT.resolve(MODEL);
+        Path yaml = tmp.resolve("train.yaml");
+        String text = Files.readString(dir.resolve("train.yaml"));
+        assertTrue(text.contains("  use_dynamic_chunk: true"));
+        Files.writeString(yaml, text.replaceFirst("  use_dynamic_chunk: true",
+                "  use_dynamic_chunk: false\n  static_chunk_size: 4"));
+        Path out = tmp.resolve("static.smoe");
+        Converter.convert(new Converter.Request(yaml, dir.resolve("final.pt"), dir.resolve("units.txt"),
+                dir.resolve("global_cmvn"), out, DType.F32));
+        try (SmoeFile file = SmoeFile.open(out)) {
+            Encoder encoder = encoder(MODEL, file);
+            for (String u : ReferenceFixtures.utterances(MODEL)) {
+                Npy.Array feats = ReferenceFixtures.array(MODEL, u, "feats");
+                Map<String, List<float[]>> traced = new LinkedHashMap<>();
+                Encoder.Output o = encoder.forward(EncoderReferenceTest.backends().getLast(), new RecognizerState(),
+                        feats.data(), feats.dim(0), (name, data, rows, cols) -> traced
+                                .computeIfAbsent(name, k -> new ArrayList<>()).add(Arrays.copyOf(data, rows * cols)));
+                compare(u + " static chunk 4", o, u + "/chunk_4");
+                float err = EncoderReferenceTest.maxAbsDiff(ReferenceFixtures.array(MODEL, u + "/chunk_4", "embed").data(),
+                        concat(traced.get("embed")));
+                assertTrue(err < 1e-3f, u + " embed error " + err);
             }
         }
     }
