@@ -55,9 +55,12 @@ public final class EncoderStream {
         this.chunkSize = chunkSize;
         this.bins = encoder.numMelBins();
         this.trace = trace;
-        int keep = leftChunks < 0 ? -1 : Math.multiplyExact(leftChunks, chunkSize);
-        embedCaches = encoder.newEmbedCaches(keep);
-        mainCaches = encoder.newMainCaches(keep);
+        long keep = leftChunks < 0 ? -1 : (long) leftChunks * chunkSize;
+        if (keep > Integer.MAX_VALUE) {
+            keep = -1;   // more context than any stream can hold: unlimited
+        }
+        embedCaches = encoder.newEmbedCaches((int) keep);
+        mainCaches = encoder.newMainCaches((int) keep);
     }
 
     /** Feature rows a chunk of {@code frames} output frames reads. */
