@@ -84,6 +84,8 @@ def forward_chunked(model: SpeechMoE, feats: torch.Tensor, chunk: int, left_chun
         x = main.run(rows, start, e, parts, "", dense_moe)
         parts.setdefault("logp", []).append(torch.log_softmax(model.out_linear(model.after_norm(x)), dim=-1))
         start += n
+    if not parts:
+        raise ValueError("%d feature frames make no output frame (at least %d needed)" % (total, SUBSAMPLING_CONTEXT))
     out = {k: torch.cat(v, 0) for k, v in parts.items() if not k.startswith(("routes_", "gates_"))}
     blocks = len(model.blocks)
     out["routes"] = torch.stack([torch.cat(parts["routes_%d" % i]) for i in range(blocks)]).to(torch.int32)
