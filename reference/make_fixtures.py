@@ -34,6 +34,7 @@ from speechmoe_ref.config import AED_PROTO, CTC_PROTO, parse_config  # noqa: E40
 from speechmoe_ref.decode import ctc_greedy  # noqa: E402
 from speechmoe_ref.features import SAMPLE_RATE, apply_cmvn, fbank, load_global_cmvn, read_wav, write_wav  # noqa: E402
 from speechmoe_ref.model import SpeechMoE  # noqa: E402
+from speechmoe_ref.streaming import forward_chunked  # noqa: E402
 
 torch.set_num_threads(1)          # fixed reduction order -> same bytes every run
 torch.use_deterministic_algorithms(True)
@@ -84,7 +85,19 @@ MODELS = [
          moe=dict(num_experts=3, hidden_units=64, router_with_bias=True, keep_expert_output=False),
          embed=dict(attention_dim=16, attention_heads=4, num_blocks=1, linear_units=32, cnn_module_kernel=15,
                     cnn_module_norm="layer_norm", activation_type="swish")),
+    # causal and trained for dynamic chunks (WeNet U2 style): streams exactly; chunk fixtures below
+    dict(name="ctc_causal_ln_swish_e4", proto=CTC_PROTO, seed=7000, vocab=44,
+         chunks=[(4, -1, True), (16, -1, True), (1, -1, False), (2, -1, False), (3, -1, False), (5, -1, False),
+                 (7, -1, False), (9, -1, False), (4, 1, False), (2, 3, False), (1, 0, False)],
+         enc=dict(attention_dim=32, attention_heads=4, num_blocks=2, cnn_module_kernel=7,
+                  cnn_module_norm="layer_norm", activation_type="swish", macaron_style=True, causal=True,
+                  use_dynamic_chunk=True, use_dynamic_left_chunk=True),
+         moe=dict(num_experts=4, hidden_units=48, router_with_bias=True, keep_expert_output=False),
+         embed=dict(attention_dim=16, attention_heads=4, num_blocks=2, linear_units=32, cnn_module_kernel=7,
+                    cnn_module_norm="batch_norm", activation_type="swish", causal=True, use_dynamic_chunk=True)),
 ]
+# chunks: (chunk size in output frames, left chunks (-1 all), every intermediate?) written to
+# <model>/<wav>/chunk_<C>[_left_<N>]/ from the chunk-masked full pass (SpeechMoE.forward(chunk_size=C))
 
 DECODER_CONF = dict(attention_heads=4, linear_units=16, num_blocks=1, dropout_rate=0.1,
                     positional_dropout_rate=0.1, self_attention_dropout_rate=0.0,
@@ -337,14 +350,37 @@ def decoder_state(gen, d, vocab, conf):
 # ------------------------------------------------------------------------------------------------
 # Checks
 # ------------------------------------------------------------------------------------------------
+def chunk_dir(chunk, left):
+    return "chunk_%d" % chunk + ("_left_%d" % left if left >= 0 else "")
+
+
 def check_outputs(spec, model, feats_by_wav):
-    """Returns (ok, stats). ok: routes stable, greedy stable, routers spread, float64 agrees."""
+    """Returns (ok, stats). ok: routes stable, greedy stable, routers spread, float64 agrees; for
+    every chunk setting of the spec too, whose chunk-by-chunk run must also equal the masked pass."""
+    ok, stats = check_variant(spec, model, feats_by_wav, {})
+    for chunk, left, _ in spec.get("chunks", []):
+        kw = dict(chunk_size=chunk, left_chunks=left)
+        ok_c, st = check_variant(spec, model, feats_by_wav, kw)
+        ok = ok and ok_c
+        stats["min_route_gap"] = min(stats["min_route_gap"], st["min_route_gap"])
+        stats["min_logit_gap"] = min(stats["min_logit_gap"], st["min_logit_gap"])
+        stats["max_abs_logp_vs_f64"] = max(stats["max_abs_logp_vs_f64"], st["max_abs_logp_vs_f64"])
+        for feats in feats_by_wav.values():
+            masked, chunked = model(feats, **kw), forward_chunked(model, feats, chunk, left)
+            assert torch.equal(masked["routes"], chunked["routes"])
+            err = float((masked["logp"] - chunked["logp"]).abs().max())
+            assert err < 5e-5, (spec["name"], chunk, left, err)
+            stats["max_abs_chunked_vs_masked"] = max(stats.get("max_abs_chunked_vs_masked", 0.0), err)
+    return ok, stats
+
+
+def check_variant(spec, model, feats_by_wav, kw):
     E = spec["moe"]["num_experts"]
     stats = dict(min_route_gap=1.0, min_logit_gap=1e9, max_abs_logp_vs_f64=0.0, experts_used=[])
     used = None
     m64 = copy.deepcopy(model).double()
     for wav, feats in feats_by_wav.items():
-        out = model(feats)
+        out = model(feats, **kw)
         for i in range(spec["enc"]["num_blocks"]):
             p = out["router_probs_%d" % i]
             top2 = torch.topk(p, 2, dim=-1).values
@@ -355,11 +391,11 @@ def check_outputs(spec, model, feats_by_wav):
         counts = torch.stack([torch.bincount(r.long(), minlength=E) for r in routes])
         used = counts if used is None else used + counts
         # dense definition == sparse dispatch
-        dense = model(feats, dense_moe=True)
+        dense = model(feats, dense_moe=True, **kw)
         assert torch.equal(dense["routes"], routes)
         assert torch.allclose(dense["logp"], out["logp"], atol=1e-5, rtol=0)
         # float64 run: same routes, logp within 1e-3 (fixture not fragile to precision)
-        o64 = m64(feats.double())
+        o64 = m64(feats.double(), **kw)
         if not torch.equal(o64["routes"], routes):
             return False, stats
         stats["max_abs_logp_vs_f64"] = max(stats["max_abs_logp_vs_f64"],
@@ -456,21 +492,13 @@ def make_model(spec, out_dir, wavs, fbanks, cmvn):
         os.makedirs(wdir)
         save_npy(os.path.join(wdir, "fbank.npy"), res["fbank"].numpy())
         save_npy(os.path.join(wdir, "feats.npy"), res["feats"].numpy())
-        save_npy(os.path.join(wdir, "embed_subsampling.npy"), res["embed_subsampling"].numpy())
-        for i in range(cfg.embed.num_blocks):
-            save_npy(os.path.join(wdir, "embed_block_%d.npy" % i), res["embed_block_%d" % i].numpy())
-        save_npy(os.path.join(wdir, "embed.npy"), res["embed"].numpy())
-        save_npy(os.path.join(wdir, "subsampling.npy"), res["subsampling"].numpy())
-        for i in range(cfg.encoder.num_blocks):
-            save_npy(os.path.join(wdir, "block_%d.npy" % i), res["block_%d" % i].numpy())
-            save_npy(os.path.join(wdir, "router_probs_%d.npy" % i), res["router_probs_%d" % i].numpy())
-        for i in range(cfg.encoder.num_blocks):
-            top2 = torch.topk(res["router_probs_%d" % i], 2, dim=-1).values
-            assert float((top2[:, 0] - top2[:, 1]).min()) > ROUTE_GAP_REQUIRED, (spec["name"], stem, i)
-        save_npy(os.path.join(wdir, "routes.npy"), res["routes"].numpy().astype(np.int32))
-        save_npy(os.path.join(wdir, "gates.npy"), res["gates"].numpy().astype(np.float32))
-        save_npy(os.path.join(wdir, "logp.npy"), res["logp"].numpy())
+        save_outputs(wdir, res, cfg, spec["name"], stem, True)
         save_npy(os.path.join(wdir, "greedy_ids.npy"), res["greedy_ids"].numpy().astype(np.int32))
+        for chunk, left, everything in spec.get("chunks", []):
+            cdir = os.path.join(wdir, chunk_dir(chunk, left))
+            os.makedirs(cdir)
+            save_outputs(cdir, lm.model(res["feats"], chunk_size=chunk, left_chunks=left), cfg, spec["name"],
+                         stem, everything)
         per_wav[stem] = dict(frames=int(res["fbank"].shape[0]), out_frames=int(res["logp"].shape[0]),
                              greedy_ids=res["greedy_ids"].tolist())
     info = OrderedDict([
@@ -483,7 +511,30 @@ def make_model(spec, out_dir, wavs, fbanks, cmvn):
         ("experts_used_per_block", stats["experts_used"]), ("max_expert_share", stats["max_expert_share"]),
         ("wavs", per_wav),
     ])
+    if spec.get("chunks"):
+        info["chunks"] = [OrderedDict([("dir", chunk_dir(c, n)), ("chunk_size", c), ("left_chunks", n),
+                                       ("intermediates", every)]) for c, n, every in spec["chunks"]]
+        info["max_abs_chunked_vs_masked"] = stats["max_abs_chunked_vs_masked"]
     return info
+
+
+def save_outputs(wdir, res, cfg, name, stem, everything):
+    """The encoder's results; ``everything`` adds every intermediate (else logp, routes, gates only)."""
+    if everything:
+        save_npy(os.path.join(wdir, "embed_subsampling.npy"), res["embed_subsampling"].numpy())
+        for i in range(cfg.embed.num_blocks):
+            save_npy(os.path.join(wdir, "embed_block_%d.npy" % i), res["embed_block_%d" % i].numpy())
+        save_npy(os.path.join(wdir, "embed.npy"), res["embed"].numpy())
+        save_npy(os.path.join(wdir, "subsampling.npy"), res["subsampling"].numpy())
+        for i in range(cfg.encoder.num_blocks):
+            save_npy(os.path.join(wdir, "block_%d.npy" % i), res["block_%d" % i].numpy())
+            save_npy(os.path.join(wdir, "router_probs_%d.npy" % i), res["router_probs_%d" % i].numpy())
+    for i in range(cfg.encoder.num_blocks):
+        top2 = torch.topk(res["router_probs_%d" % i], 2, dim=-1).values
+        assert float((top2[:, 0] - top2[:, 1]).min()) > ROUTE_GAP_REQUIRED, (name, stem, i)
+    save_npy(os.path.join(wdir, "routes.npy"), res["routes"].numpy().astype(np.int32))
+    save_npy(os.path.join(wdir, "gates.npy"), res["gates"].numpy().astype(np.float32))
+    save_npy(os.path.join(wdir, "logp.npy"), res["logp"].numpy())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -659,9 +710,17 @@ def unique_size(root):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(HERE), "testdata"))
+    ap.add_argument("--models", help="comma-separated model names: (re)write only these model directories and "
+                    "their manifest entries, leaving the WAVs, the other models and the checkpoints as they are "
+                    "(float results differ in the last bits from machine to machine)")
     args = ap.parse_args()
     out = args.out
-    for sub in ("wav", "fixtures", "checkpoints"):
+    only = args.models.split(",") if args.models else None
+    if only:
+        unknown = set(only) - {m["name"] for m in MODELS}
+        if unknown:
+            ap.error("unknown models: %s" % ", ".join(sorted(unknown)))
+    for sub in ("wav", "fixtures", "checkpoints") if not only else ():
         shutil.rmtree(os.path.join(out, sub), ignore_errors=True)
     os.makedirs(os.path.join(out, "wav"), exist_ok=True)
 
@@ -670,7 +729,8 @@ def main():
     fbanks = OrderedDict()
     for stem, pcm in wavs.items():
         path = os.path.join(out, "wav", stem + ".wav")
-        write_wav(path, pcm)
+        if not only:
+            write_wav(path, pcm)
         samples, rate = read_wav(path)
         fbanks[stem] = fbank(samples, rate)
     cmvn = cmvn_json(fbanks.values())
@@ -682,14 +742,24 @@ def main():
                                                           frames=int(fbanks[k].shape[0])))
                                                  for k, v in wavs.items())),
                             ("models", [])])
+    if only:
+        with open(os.path.join(out, "fixtures", "manifest.json"), encoding="utf-8") as f:
+            kept = json.load(f, object_pairs_hook=OrderedDict)["models"]
+        manifest["models"] = [m for m in kept if m["name"] not in only]
     for spec in MODELS:
+        if only and spec["name"] not in only:
+            continue
+        shutil.rmtree(os.path.join(out, "fixtures", spec["name"]), ignore_errors=True)
         info = make_model(spec, out, wavs, fbanks, cmvn)
         manifest["models"].append(info)
         print("%-28s seed=%d route_gap=%.2e logp_gap=%.2e f64diff=%.1e experts_used=%s share=%.2f" % (
             spec["name"], info["seed"], info["min_route_gap"], info["min_logp_gap"],
             info["max_abs_logp_vs_float64"], info["experts_used_per_block"], info["max_expert_share"]))
+    order = [m["name"] for m in MODELS]
+    manifest["models"].sort(key=lambda m: order.index(m["name"]))
     write_json(os.path.join(out, "fixtures", "manifest.json"), manifest)
-    make_checkpoints(out)
+    if not only:
+        make_checkpoints(out)
 
     total = sum(tree_size(os.path.join(out, s)) for s in ("wav", "fixtures", "checkpoints"))
     unique = unique_size(out)

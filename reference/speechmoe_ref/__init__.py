@@ -1,6 +1,6 @@
 """PyTorch reference of the SpeechMoE (tencent-ailab/3m-asr) CTC inference graph."""
 import os
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -10,6 +10,7 @@ from .config import ModelConfig, load_config, load_units
 from .decode import ctc_greedy
 from .features import apply_cmvn, fbank, load_global_cmvn, read_wav
 from .model import SpeechMoE
+from .streaming import forward_chunked
 
 
 def total_experts(cfg: ModelConfig, sd) -> int:
@@ -44,16 +45,22 @@ class LoadedModel:
                    frame_length=fc.get("frame_length", 25), frame_shift=fc.get("frame_shift", 10))
         return fb, apply_cmvn(fb, self.mean, self.istd)
 
-    def run(self, samples: np.ndarray, rate: int, dense_moe: bool = False) -> Dict[str, torch.Tensor]:
+    def run(self, samples: np.ndarray, rate: int, dense_moe: bool = False, chunk_size: Optional[int] = None,
+            left_chunks: int = -1, streamed: bool = False) -> Dict[str, torch.Tensor]:
+        """chunk_size None: as 3m-asr decodes; else attention masked to chunks (``SpeechMoE.forward``), or
+        with ``streamed`` the chunk-by-chunk forward with caches (``streaming.forward_chunked``)."""
         fb, feats = self.features(samples, rate)
-        out = self.model(feats, dense_moe=dense_moe)
+        if streamed:
+            out = forward_chunked(self.model, feats, chunk_size, left_chunks, dense_moe=dense_moe)
+        else:
+            out = self.model(feats, dense_moe=dense_moe, chunk_size=chunk_size, left_chunks=left_chunks)
         out["fbank"], out["feats"] = fb, feats
         out["greedy_ids"] = torch.tensor(ctc_greedy(out["logp"], self.model.blank_idx), dtype=torch.int32)
         return out
 
-    def run_wav(self, path: str, dense_moe: bool = False) -> Dict[str, torch.Tensor]:
+    def run_wav(self, path: str, dense_moe: bool = False, **chunking) -> Dict[str, torch.Tensor]:
         samples, rate = read_wav(path)
-        return self.run(samples, rate, dense_moe=dense_moe)
+        return self.run(samples, rate, dense_moe=dense_moe, **chunking)
 
 
 def load_model(model_dir: str, checkpoint: str = None) -> LoadedModel:

@@ -42,6 +42,8 @@ class EncoderConf:
     causal: bool = False
     conv_subsample_in_ch: int = 1
     static_chunk_size: int = 0
+    use_dynamic_chunk: bool = False
+    use_dynamic_left_chunk: bool = False
     blank_idx: int = 0
 
     def validate(self, where: str) -> None:
@@ -60,16 +62,20 @@ class EncoderConf:
             bad("input_layer %r is not supported; one of %s" % (self.input_layer, INPUT_LAYERS))
         if self.cnn_module_norm not in ("batch_norm", "layer_norm"):
             bad("cnn_module_norm %r is not supported" % self.cnn_module_norm)
-        if self.causal:
-            bad("causal: true (causal depthwise convolution) is not supported")
         if self.conv_subsample_in_ch != 1:
             bad("conv_subsample_in_ch must be 1")
-        if self.static_chunk_size > 0:
-            bad("static_chunk_size > 0 (chunked attention even at decoding) is not supported")
+        if self.static_chunk_size < 0:
+            bad("static_chunk_size must not be negative")
         if self.attention_dim % self.attention_heads != 0:
             bad("attention_dim must be divisible by attention_heads")
         if self.use_cnn_module and (self.cnn_module_kernel - 1) % 2 != 0:
             bad("cnn_module_kernel must be odd")
+
+    def default_chunk(self) -> int:
+        """The chunk size (output frames) that 3m-asr's full-context decoding (decoding_chunk_size -1)
+        masks attention to: a static_chunk_size without use_dynamic_chunk, else none (0)
+        (trainer/utils/mask.py add_optional_chunk_mask)."""
+        return self.static_chunk_size if not self.use_dynamic_chunk else 0
 
 
 @dataclass
@@ -105,7 +111,7 @@ _MOE_FIELDS = set(MoeConf.__dataclass_fields__)
 
 
 def _encoder_conf(d: Dict[str, Any]) -> EncoderConf:
-    # keys the runtime does not care about (dropouts, use_dynamic_chunk, embed_scale, ...) are skipped
+    # keys the runtime does not care about (dropouts, embed_scale, ...) are skipped
     return EncoderConf(**{k: v for k, v in d.items() if k in _ENC_FIELDS})
 
 

@@ -5,7 +5,9 @@ order) of a 3m-asr checkpoint, parameters the forward pass does not use included
 (``concat_linear``, ``embed.out_linear``, BatchNorm ``num_batches_tracked``): a checkpoint loads
 with ``strict=True`` and a mismatch in naming is an error, not a silent skip.
 
-Everything runs on one utterance (batch 1, full context, no padding masks).
+Everything runs on one utterance (batch 1, no padding masks). ``SpeechMoE.forward`` takes an optional
+chunk size: attention is then masked to "my chunk and the chunks before it" (3m-asr's
+``subsequent_chunk_mask``), which is what chunk-by-chunk streaming (``streaming.py``) must equal.
 """
 import math
 from typing import Dict, List, Optional, Tuple
@@ -26,6 +28,16 @@ def activation_fn(name: str):
     if name == "relu":
         return F.relu
     raise ValueError("unsupported activation %r" % name)
+
+
+def chunk_mask(size: int, chunk: int, left_chunks: int = -1) -> torch.Tensor:
+    """(size, size) bool: query i may see key j. 3m-asr/WeNet ``subsequent_chunk_mask``: the keys of
+    i's chunk and of all earlier chunks, or of the ``left_chunks`` chunks before it when >= 0."""
+    ret = torch.zeros(size, size, dtype=torch.bool)
+    for i in range(size):
+        start = 0 if left_chunks < 0 else max((i // chunk - left_chunks) * chunk, 0)
+        ret[i, start:min((i // chunk + 1) * chunk, size)] = True
+    return ret
 
 
 def rel_positional_encoding(length: int, d: int) -> torch.Tensor:
@@ -112,18 +124,38 @@ class RelPosSelfAttention(nn.Module):
         self.linear_out = nn.Linear(d, d)
         self.linear_pos = nn.Linear(d, d, bias=False)
 
-    def forward(self, y: torch.Tensor, pe: torch.Tensor) -> torch.Tensor:
+    def forward(self, y: torch.Tensor, pe: torch.Tensor, mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """pe: the table rows of y's positions; mask (T, T) bool, True = may attend (None: all)."""
+        out, _, _ = self.forward_cached(y, pe, None, None, mask)
+        return out
+
+    def forward_cached(self, y: torch.Tensor, pe_keys: torch.Tensor, k_cache: Optional[torch.Tensor],
+                       v_cache: Optional[torch.Tensor], mask: Optional[torch.Tensor] = None):
+        """Attention of y's frames over the cached keys/values (h, N, d_k) followed by y's own.
+        pe_keys holds the table rows of the keys' absolute positions (cache first): 3m-asr's
+        position term q_v . p_s depends on key s's position alone (no relative shift), so with
+        the keys at their absolute positions a chunk sees exactly what the masked full pass sees.
+        Returns (output, keys, values) with the keys/values of cache and y together."""
         t = y.shape[0]
         q = self.linear_q(y).view(t, self.h, self.d_k)           # (T, h, d_k)
         k = self.linear_k(y).view(t, self.h, self.d_k).transpose(0, 1)  # (h, T, d_k)
         v = self.linear_v(y).view(t, self.h, self.d_k).transpose(0, 1)
-        p = self.linear_pos(pe).view(t, self.h, self.d_k).transpose(0, 1)
+        if k_cache is not None:
+            k = torch.cat([k_cache, k], dim=1)
+            v = torch.cat([v_cache, v], dim=1)
+        n = k.shape[1]
+        p = self.linear_pos(pe_keys).view(n, self.h, self.d_k).transpose(0, 1)
         qu = (q + self.pos_bias_u).transpose(0, 1)                # (h, T, d_k)
         qv = (q + self.pos_bias_v).transpose(0, 1)
         scores = (qu @ k.transpose(1, 2) + qv @ p.transpose(1, 2)) / math.sqrt(self.d_k)
-        attn = torch.softmax(scores, dim=-1)                      # (h, T, T)
+        if mask is not None:
+            # 3m-asr forward_attention: -inf before the softmax, 0 after it
+            scores = scores.masked_fill(~mask, -float("inf"))
+            attn = torch.softmax(scores, dim=-1).masked_fill(~mask, 0.0)
+        else:
+            attn = torch.softmax(scores, dim=-1)                  # (h, T, N)
         ctx = (attn @ v).transpose(0, 1).reshape(t, self.h * self.d_k)
-        return self.linear_out(ctx)
+        return self.linear_out(ctx), k, v
 
 
 class FeedForward(nn.Module):
@@ -205,16 +237,34 @@ class MoEFeedForward(nn.Module):
 
 
 class ConvModule(nn.Module):
-    def __init__(self, d: int, kernel: int, norm: str, act: str):
+    """causal: the depthwise convolution sees only the past. 3m-asr (trainer/layer/convolution.py)
+    pads kernel - 1 zero frames on the left of the module's *input*, before pointwise_conv1, so the
+    padding frames reach the depthwise convolution as glu(pointwise_conv1 bias), not as zeros; a
+    streaming cache holds the last kernel - 1 input frames."""
+
+    def __init__(self, d: int, kernel: int, norm: str, act: str, causal: bool = False):
         super().__init__()
+        self.lorder = kernel - 1 if causal else 0
         self.pointwise_conv1 = nn.Conv1d(d, 2 * d, 1)
-        self.depthwise_conv = nn.Conv1d(d, d, kernel, padding=(kernel - 1) // 2, groups=d)
+        self.depthwise_conv = nn.Conv1d(d, d, kernel, padding=0 if causal else (kernel - 1) // 2, groups=d)
         self.use_layer_norm = norm == "layer_norm"
         self.norm = nn.LayerNorm(d, eps=CONV_NORM_EPS) if self.use_layer_norm else nn.BatchNorm1d(d, eps=CONV_NORM_EPS)
         self.pointwise_conv2 = nn.Conv1d(d, d, 1)
         self.act = activation_fn(act)
 
-    def forward(self, y: torch.Tensor) -> torch.Tensor:
+    def forward(self, y: torch.Tensor, cache: Optional[torch.Tensor] = None) -> torch.Tensor:
+        """y (T, d); cache (kernel - 1, d): the previous input frames of a causal module (None:
+        zeros, the start of the utterance)."""
+        return self.forward_cached(y, cache)[0]
+
+    def forward_cached(self, y: torch.Tensor, cache: Optional[torch.Tensor] = None):
+        """Returns (output (T, d), the new cache: the last kernel - 1 input frames, or None)."""
+        new_cache = None
+        if self.lorder > 0:
+            if cache is None:
+                cache = torch.zeros(self.lorder, y.shape[1], dtype=y.dtype)
+            y = torch.cat([cache, y], dim=0)
+            new_cache = y[-self.lorder:]
         x = y.t().unsqueeze(0)                     # (1, d, T)
         x = F.glu(self.pointwise_conv1(x), dim=1)  # first half * sigmoid(second half)
         x = self.depthwise_conv(x)
@@ -223,7 +273,7 @@ class ConvModule(nn.Module):
         else:
             x = self.norm(x)                       # eval mode: running statistics
         x = self.pointwise_conv2(self.act(x))
-        return x[0].t()
+        return x[0].t(), new_cache
 
 
 class ConformerBlock(nn.Module):
@@ -239,7 +289,7 @@ class ConformerBlock(nn.Module):
         else:
             self.feed_forward = FeedForward(d, ffn_hidden, act)
         self.feed_forward_macaron = FeedForward(d, ffn_hidden, act) if conf.macaron_style else None
-        self.conv_module = (ConvModule(d, conf.cnn_module_kernel, conf.cnn_module_norm, act)
+        self.conv_module = (ConvModule(d, conf.cnn_module_kernel, conf.cnn_module_norm, act, conf.causal)
                             if conf.use_cnn_module else None)
         self.norm_ff = nn.LayerNorm(d, eps=LN_EPS)
         self.norm_mha = nn.LayerNorm(d, eps=LN_EPS)
@@ -251,13 +301,24 @@ class ConformerBlock(nn.Module):
         self.is_moe = moe is not None
 
     def forward(self, x: torch.Tensor, pe: torch.Tensor, embed: Optional[torch.Tensor] = None,
-                dense_moe: bool = False):
+                dense_moe: bool = False, mask: Optional[torch.Tensor] = None):
+        x, info, _ = self.forward_cached(x, pe, embed, dense_moe, mask, None)
+        return x, info
+
+    def forward_cached(self, x: torch.Tensor, pe_keys: torch.Tensor, embed: Optional[torch.Tensor] = None,
+                       dense_moe: bool = False, mask: Optional[torch.Tensor] = None, cache=None):
+        """cache: None, or (keys, values, conv input frames) of the frames before x (WeNet
+        forward_chunk's att_cache and cnn_cache). Returns (x, routing info, new cache)."""
         info = None
+        k_cache, v_cache, cnn_cache = cache if cache is not None else (None, None, None)
         if self.feed_forward_macaron is not None:
             x = x + self.ff_scale * self.feed_forward_macaron(self.norm_ff_macaron(x))
-        x = x + self.self_attn(self.norm_mha(x), pe)
+        att, k, v = self.self_attn.forward_cached(self.norm_mha(x), pe_keys, k_cache, v_cache, mask)
+        x = x + att
+        new_cnn = None
         if self.conv_module is not None:
-            x = x + self.conv_module(self.norm_conv(x))
+            conv, new_cnn = self.conv_module.forward_cached(self.norm_conv(x), cnn_cache)
+            x = x + conv
         y = self.norm_ff(x)
         if self.is_moe:
             h, probs, idx, gate = self.feed_forward(y, embed, dense=dense_moe)
@@ -267,7 +328,7 @@ class ConformerBlock(nn.Module):
         x = x + self.ff_scale * h
         if self.norm_final is not None:
             x = self.norm_final(x)
-        return x, info
+        return x, info, (k, v, new_cnn)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -287,14 +348,15 @@ class EmbeddingNet(nn.Module):
             ConformerBlock(conf, conf.linear_units, conf.activation_type)
             for _ in range(conf.num_blocks)])
 
-    def forward(self, feats: torch.Tensor, out: Dict[str, torch.Tensor]) -> torch.Tensor:
+    def forward(self, feats: torch.Tensor, out: Dict[str, torch.Tensor],
+                mask: Optional[torch.Tensor] = None) -> torch.Tensor:
         d = self.conf.attention_dim
         x = self.subsampling(feats)
         out["embed_subsampling"] = x
         pe = rel_positional_encoding(x.shape[0], d).to(x.dtype)
         x = x * math.sqrt(d)
         for i, blk in enumerate(self.blocks):
-            x, _ = blk(x, pe)
+            x, _ = blk(x, pe, mask=mask)
             out["embed_block_%d" % i] = x
         x = self.after_norm(x)
         out["embed"] = x
@@ -321,18 +383,26 @@ class SpeechMoE(nn.Module):
         self.blank_idx = enc.blank_idx
 
     @torch.no_grad()
-    def forward(self, feats: torch.Tensor, dense_moe: bool = False) -> Dict[str, torch.Tensor]:
-        """feats: (T, 80) after CMVN. Returns every intermediate result (see README)."""
+    def forward(self, feats: torch.Tensor, dense_moe: bool = False, chunk_size: Optional[int] = None,
+                left_chunks: int = -1) -> Dict[str, torch.Tensor]:
+        """feats: (T, 80) after CMVN. Returns every intermediate result (see README).
+        chunk_size (output frames): None decodes as 3m-asr does with decoding_chunk_size -1
+        (full context, or the static_chunk_size mask of a model trained with one); <= 0 full
+        context; > 0 masks attention of both networks to the chunk and ``left_chunks`` chunks
+        before it (all when < 0). 3m-asr gives the embedding network the main encoder's mask."""
+        if chunk_size is None:
+            chunk_size = self.cfg.encoder.default_chunk()
         out: Dict[str, torch.Tensor] = {}
-        e = self.embed(feats, out)
         d = self.cfg.encoder.attention_dim
         x = self.subsampling(feats)
+        mask = chunk_mask(x.shape[0], chunk_size, left_chunks) if chunk_size > 0 else None
+        e = self.embed(feats, out, mask)
         out["subsampling"] = x
         pe = rel_positional_encoding(x.shape[0], d).to(x.dtype)
         x = x * math.sqrt(d)
         routes, gates = [], []
         for i, blk in enumerate(self.blocks):
-            x, (probs, idx, gate) = blk(x, pe, e, dense_moe=dense_moe)
+            x, (probs, idx, gate) = blk(x, pe, e, dense_moe=dense_moe, mask=mask)
             out["block_%d" % i] = x
             out["router_probs_%d" % i] = probs
             routes.append(idx)

@@ -19,6 +19,8 @@ from speechmoe_ref.config import ConfigError, parse_config  # noqa: E402
 from speechmoe_ref.decode import ctc_greedy  # noqa: E402
 from speechmoe_ref.model import MoEFeedForward  # noqa: E402
 from speechmoe_ref.config import MoeConf  # noqa: E402
+from speechmoe_ref.model import chunk_mask  # noqa: E402
+from speechmoe_ref.streaming import forward_chunked  # noqa: E402
 
 
 def manifest():
@@ -34,11 +36,23 @@ class FixtureTest(unittest.TestCase):
             for stem in m["wavs"]:
                 res = lm.run_wav(os.path.join(TESTDATA, "wav", stem + ".wav"))
                 wdir = os.path.join(mdir, stem)
-                for fn in sorted(os.listdir(wdir)):
-                    want = np.load(os.path.join(wdir, fn))
-                    got = res[fn[:-4]].numpy()
-                    self.assertEqual(got.shape, want.shape, (m["name"], stem, fn))
-                    np.testing.assert_allclose(got, want, atol=1e-6, rtol=0, err_msg="%s/%s/%s" % (m["name"], stem, fn))
+                self.assert_files(wdir, res, "%s/%s" % (m["name"], stem))
+                for c in m.get("chunks", []):
+                    masked = lm.model(res["feats"], chunk_size=c["chunk_size"], left_chunks=c["left_chunks"])
+                    self.assert_files(os.path.join(wdir, c["dir"]), masked, "%s/%s/%s" % (m["name"], stem, c["dir"]))
+                    chunked = forward_chunked(lm.model, res["feats"], c["chunk_size"], c["left_chunks"])
+                    self.assert_files(os.path.join(wdir, c["dir"]), chunked, "%s/%s/%s chunked" % (m["name"], stem, c["dir"]),
+                                      atol=3e-5)
+
+    def assert_files(self, wdir, res, where, atol=2e-5):
+        # another machine's BLAS rounds differently: the committed files differ from a fresh run in the last bits
+        for fn in sorted(os.listdir(wdir)):
+            if not fn.endswith(".npy"):
+                continue
+            want = np.load(os.path.join(wdir, fn))
+            got = res[fn[:-4]].numpy()
+            self.assertEqual(got.shape, want.shape, (where, fn))
+            np.testing.assert_allclose(got, want, atol=atol, rtol=0, err_msg="%s/%s" % (where, fn))
 
     def test_tensors_json_and_safetensors(self):
         for m in manifest()["models"]:
@@ -111,6 +125,19 @@ class GraphTest(unittest.TestCase):
         for t, k in enumerate([0, 2, 2, 0, 2, 3, 3]):
             lp[t, k] = 0.0
         self.assertEqual(ctc_greedy(lp), [2, 2, 3])
+
+    def test_chunk_mask(self):
+        m = chunk_mask(5, 2).int().tolist()
+        self.assertEqual(m, [[1, 1, 0, 0, 0], [1, 1, 0, 0, 0], [1, 1, 1, 1, 0], [1, 1, 1, 1, 0], [1, 1, 1, 1, 1]])
+        m = chunk_mask(6, 2, 1).int().tolist()
+        self.assertEqual(m[5], [0, 0, 1, 1, 1, 1])
+        self.assertEqual(m[1], [1, 1, 0, 0, 0, 0])
+
+    def test_full_context_model_refuses_chunks(self):
+        m = manifest()["models"][0]
+        lm = load_model(os.path.join(TESTDATA, "fixtures", m["name"]))
+        with self.assertRaises(ValueError):
+            forward_chunked(lm.model, torch.zeros(40, 80), 4)
 
     def test_rejects_post_norm(self):
         cfg = {"nnet_proto": "conformer_moe_catEmbed", "model_conf": {"normalize_before": False}}

@@ -13,11 +13,13 @@ import org.speechmoe.format.graph.EncoderConfig;
 import org.speechmoe.format.graph.FeatureConfig;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.MoeConfig;
+import org.speechmoe.format.graph.StreamingConfig;
 
 /**
  * A 3m-asr {@code train.yaml}, read for what inference needs. Defaults are 3m-asr's constructor defaults. Options
  * that change the inference graph in ways the runtime does not implement are refused by name; options that only
- * matter in training (dropout, losses, dynamic chunk training) are ignored.
+ * matter in training (dropout, losses) are ignored. The streaming options ({@code causal}, {@code use_dynamic_chunk},
+ * {@code use_dynamic_left_chunk}, {@code static_chunk_size}) are recorded for each encoder.
  *
  * @param prefix state_dict prefix of the encoder: {@code "encoder."} for the joint CTC/AED model, else empty
  */
@@ -90,11 +92,12 @@ public record WenetConfig(String nnetProto, String prefix, GraphConfig graph) {
         k.require("selfattention_layer_type", "rel_selfattn", "only relative-position self-attention is implemented");
         k.requireBool("normalize_before", true, "post-norm Conformer blocks are not implemented");
         k.requireBool("concat_after", false, "concat_linear after attention is not implemented");
-        k.requireBool("causal", false, "causal convolution is not implemented");
-        if (k.integer("static_chunk_size", 0) != 0) {
-            throw k.unsupported("static_chunk_size", "> 0: 3m-asr masks attention to chunks even when decoding,"
-                    + " which full-context inference does not implement");
+        int staticChunk = k.integer("static_chunk_size", 0);
+        if (staticChunk < 0) {
+            throw k.unsupported("static_chunk_size", staticChunk + ": must not be negative");
         }
+        StreamingConfig streaming = new StreamingConfig(k.bool("causal", false), k.bool("use_dynamic_chunk", false),
+                k.bool("use_dynamic_left_chunk", false), staticChunk);
         if (k.integer("conv_subsample_in_ch", 1) != 1) {
             throw k.unsupported("conv_subsample_in_ch", "the subsampling takes one input channel");
         }
@@ -110,7 +113,7 @@ public record WenetConfig(String nnetProto, String prefix, GraphConfig graph) {
         }
         return guard(file, () -> new EncoderConfig(k.integer("attention_dim", 256), k.integer("attention_heads", 4),
                 k.integer("num_blocks", 6), activation, k.bool("macaron_style", true), k.bool("use_cnn_module", true),
-                k.integer("cnn_module_kernel", 15), convNorm, ffnUnits));
+                k.integer("cnn_module_kernel", 15), convNorm, ffnUnits, streaming));
     }
 
     private interface Build<T> {

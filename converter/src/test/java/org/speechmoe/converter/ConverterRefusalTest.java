@@ -51,7 +51,11 @@ class ConverterRefusalTest {
         assertTrue(refusal(withYaml("normalize_before: true", "normalize_before: false"))
                 .contains("unsupported option model_conf.normalize_before false"));
         cleanup();
-        assertTrue(refusal(withYaml("causal: false", "causal: true")).contains("model_conf.causal"));
+        assertTrue(refusal(withYaml("causal: false", "causal: false\n  static_chunk_size: -2"))
+                .contains("unsupported option model_conf.static_chunk_size -2"));
+        cleanup();
+        assertTrue(refusal(withYaml("causal: false", "causal: false\n  static_chunk_size: 8"))
+                .contains("implemented for causal models (causal: true) only"));
         cleanup();
         assertTrue(refusal(withYaml("input_layer: conv2d", "input_layer: conv2d6")).contains("input_layer 'conv2d6'"));
         cleanup();

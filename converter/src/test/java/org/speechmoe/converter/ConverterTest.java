@@ -26,6 +26,7 @@ import org.speechmoe.format.TensorInfo;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.format.graph.GraphTensor;
 import org.speechmoe.format.graph.GraphTensors;
+import org.speechmoe.format.graph.StreamingConfig;
 
 class ConverterTest {
     @TempDir
@@ -33,6 +34,36 @@ class ConverterTest {
 
     static List<String> models() {
         return Fixtures.models();
+    }
+
+    @Test
+    void streamingOptionsAreRecordedForEachEncoder() throws IOException {
+        Path causal = tmp.resolve("causal.smoe");
+        Converter.convert(Fixtures.request("ctc_causal_ln_swish_e4", causal, DType.F32));
+        Path full = tmp.resolve("full.smoe");
+        Converter.convert(Fixtures.request("ctc_ln_swish_e2", full, DType.F32));
+        try (SmoeFile c = SmoeFile.open(causal); SmoeFile f = SmoeFile.open(full)) {
+            GraphConfig g = GraphConfig.fromMetadata(c.metadata(), causal.toString());
+            assertEquals(new StreamingConfig(true, true, true, 0), g.encoder().streaming());
+            assertEquals(new StreamingConfig(true, true, false, 0), g.embed().streaming());
+            assertTrue(g.streamable());
+            assertEquals(0, g.decodingChunkSize());
+            assertTrue(c.metadata().getBoolean("embed.causal"));
+            GraphConfig h = GraphConfig.fromMetadata(f.metadata(), full.toString());
+            assertEquals(StreamingConfig.FULL_CONTEXT, h.encoder().streaming());
+            assertFalse(h.streamable());
+        }
+        Path dir = Fixtures.copy("ctc_causal_ln_swish_e4", tmp);
+        Path yaml = dir.resolve("train.yaml");
+        Files.writeString(yaml, Files.readString(yaml).replaceFirst("  use_dynamic_chunk: true",
+                "  use_dynamic_chunk: false\n  static_chunk_size: 8"));
+        Path fixed = tmp.resolve("static.smoe");
+        Converter.convert(Fixtures.request(dir, dir.resolve("final.pt"), fixed, DType.F32));
+        try (SmoeFile s = SmoeFile.open(fixed)) {
+            GraphConfig g = GraphConfig.fromMetadata(s.metadata(), fixed.toString());
+            assertEquals(8, g.decodingChunkSize());
+            assertEquals(8, s.metadata().getLong("encoder.static_chunk_size"));
+        }
     }
 
     @ParameterizedTest

@@ -3,12 +3,21 @@ package org.speechmoe.format.graph;
 /**
  * Hyper-parameters of one Conformer encoder: the main one, or the shared embedding network.
  *
- * @param ffnUnits hidden width of the dense feed-forward modules (the main encoder's macaron FFN uses the
- *                 experts' {@code hidden_units}, the embedding network its {@code linear_units})
+ * @param ffnUnits  hidden width of the dense feed-forward modules (the main encoder's macaron FFN uses the
+ *                  experts' {@code hidden_units}, the embedding network its {@code linear_units})
+ * @param streaming causal convolution and chunk training
  */
 public record EncoderConfig(int attentionDim, int attentionHeads, int numBlocks, Activation activation,
                             boolean macaronStyle, boolean useCnnModule, int cnnModuleKernel, ConvNorm cnnModuleNorm,
-                            int ffnUnits) {
+                            int ffnUnits, StreamingConfig streaming) {
+
+    /** A full-context encoder. */
+    public EncoderConfig(int attentionDim, int attentionHeads, int numBlocks, Activation activation,
+                         boolean macaronStyle, boolean useCnnModule, int cnnModuleKernel, ConvNorm cnnModuleNorm,
+                         int ffnUnits) {
+        this(attentionDim, attentionHeads, numBlocks, activation, macaronStyle, useCnnModule, cnnModuleKernel,
+                cnnModuleNorm, ffnUnits, StreamingConfig.FULL_CONTEXT);
+    }
 
     /** The feed-forward activation, as 3m-asr names it in {@code activation_type}. */
     public enum Activation {
@@ -57,6 +66,12 @@ public record EncoderConfig(int attentionDim, int attentionHeads, int numBlocks,
         require(!useCnnModule || (cnnModuleKernel > 0 && cnnModuleKernel % 2 == 1),
                 "cnn_module_kernel " + cnnModuleKernel + " must be odd and positive");
         require(ffnUnits > 0, "feed-forward units must be positive");
+        require(streaming != null, "streaming configuration missing");
+    }
+
+    /** Needs no future frames: its convolution modules are causal, or it has none. */
+    public boolean causal() {
+        return streaming.causal() || !useCnnModule;
     }
 
     static void require(boolean ok, String message) {

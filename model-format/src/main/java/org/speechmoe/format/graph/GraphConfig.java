@@ -18,10 +18,29 @@ public record GraphConfig(EncoderConfig encoder, MoeConfig moe, EncoderConfig em
         EncoderConfig.require(tokens.size() >= 2, "the vocabulary needs at least <blank> and one token");
         EncoderConfig.require(encoder.ffnUnits() == moe.hiddenUnits(),
                 "the main encoder's macaron FFN uses the experts' hidden_units");
+        EncoderConfig.require(encoder.streaming().decodingChunkSize() == 0 || (encoder.causal() && embed.causal()),
+                "static_chunk_size without use_dynamic_chunk masks attention to chunks even at full-context decoding,"
+                        + " which is implemented for causal models (causal: true) only");
     }
 
     public int vocabSize() {
         return tokens.size();
+    }
+
+    /**
+     * Whether the model can be decoded chunk by chunk exactly: both the main encoder and the embedding network need
+     * no future frames (causal convolution). A full-context model cannot; it needs an approximation.
+     */
+    public boolean streamable() {
+        return encoder.causal() && embed.causal();
+    }
+
+    /**
+     * The chunk size (output frames) that full-context decoding masks attention to, 0 for none: a model trained with
+     * {@code static_chunk_size} alone. 3m-asr gives the embedding network the main encoder's mask.
+     */
+    public int decodingChunkSize() {
+        return encoder.streaming().decodingChunkSize();
     }
 
     public Metadata toMetadata(String source) {
@@ -50,7 +69,11 @@ public record GraphConfig(EncoderConfig encoder, MoeConfig moe, EncoderConfig em
                 .putBoolean(p + ".use_cnn_module", e.useCnnModule())
                 .putLong(p + ".cnn_module_kernel", e.cnnModuleKernel())
                 .putString(p + ".cnn_module_norm", e.cnnModuleNorm().label)
-                .putLong(p + ".ffn_units", e.ffnUnits());
+                .putLong(p + ".ffn_units", e.ffnUnits())
+                .putBoolean(p + ".causal", e.streaming().causal())
+                .putBoolean(p + ".use_dynamic_chunk", e.streaming().useDynamicChunk())
+                .putBoolean(p + ".use_dynamic_left_chunk", e.streaming().useDynamicLeftChunk())
+                .putLong(p + ".static_chunk_size", e.streaming().staticChunkSize());
     }
 
     /** Reads the configuration back; a missing or mistyped key is a format error naming the key. */
@@ -89,7 +112,19 @@ public record GraphConfig(EncoderConfig encoder, MoeConfig moe, EncoderConfig em
         return new EncoderConfig(ranged(m, p + ".attention_dim", 1, MAX_ATTENTION_DIM),
                 ranged(m, p + ".attention_heads", 1, MAX_HEADS), ranged(m, p + ".num_blocks", 0, MAX_BLOCKS), a,
                 m.getBoolean(p + ".macaron_style"), m.getBoolean(p + ".use_cnn_module"),
-                ranged(m, p + ".cnn_module_kernel", 1, MAX_KERNEL), n, ranged(m, p + ".ffn_units", 1, MAX_UNITS));
+                ranged(m, p + ".cnn_module_kernel", 1, MAX_KERNEL), n, ranged(m, p + ".ffn_units", 1, MAX_UNITS),
+                streaming(m, p));
+    }
+
+    /** Files written before the streaming keys existed hold full-context models: the keys default to that. */
+    private static StreamingConfig streaming(Metadata m, String p) {
+        return new StreamingConfig(flag(m, p + ".causal"), flag(m, p + ".use_dynamic_chunk"),
+                flag(m, p + ".use_dynamic_left_chunk"),
+                m.contains(p + ".static_chunk_size") ? ranged(m, p + ".static_chunk_size", 0, MAX_CHUNK) : 0);
+    }
+
+    private static boolean flag(Metadata m, String key) {
+        return m.contains(key) && m.getBoolean(key);
     }
 
     /*
@@ -105,6 +140,7 @@ public record GraphConfig(EncoderConfig encoder, MoeConfig moe, EncoderConfig em
     static final int MAX_HEADS = 128;
     static final int MAX_BLOCKS = 128;
     static final int MAX_KERNEL = 255;
+    static final int MAX_CHUNK = 65_536;
     static final int MAX_UNITS = 65_536;
     static final int MAX_EXPERTS = 1_024;
     static final int MAX_VOCABULARY = 1 << 20;

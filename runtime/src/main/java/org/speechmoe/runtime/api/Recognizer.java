@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import javax.sound.sampled.AudioInputStream;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.speechmoe.runtime.internal.audio.AudioReader;
 import org.speechmoe.runtime.internal.audio.AudioStream;
@@ -190,6 +191,21 @@ public final class Recognizer implements AutoCloseable {
     }
 
     /**
+     * As {@link #logits(Path)}, decoded chunk by chunk as a stream decodes a causal model ({@code causal: true},
+     * see {@code GraphConfig.streamable()}): the result equals the full pass with attention masked to each chunk and
+     * the chunks before it.
+     *
+     * @param chunkSize  output frames per chunk (40 ms each), at least 1
+     * @param leftChunks earlier chunks of attention context kept, negative for all
+     * @throws IllegalStateException    for a full-context model, or as {@link #logits(Path)}
+     * @throws IllegalArgumentException for a chunk size below 1
+     */
+    public Logits logits(Path audioFile, int chunkSize, int leftChunks) throws IOException {
+        Samples audio = AudioReader.read(audioFile);
+        return checked(() -> logits(audio, a -> transcriber.encode(a, chunkSize, leftChunks)));
+    }
+
+    /**
      * The log-probabilities and routes of mono samples in [-1, 1] at 4 kHz to 384 kHz, without decoding.
      *
      * @param samples    the audio (not modified)
@@ -205,10 +221,14 @@ public final class Recognizer implements AutoCloseable {
     }
 
     private Logits logits(Samples audio) {
+        return logits(audio, this::encode);
+    }
+
+    private Logits logits(Samples audio, Function<Samples, Encoder.Output> encode) {
         enter();
         Encoder.Output out;
         try {
-            out = encode(audio);
+            out = encode.apply(audio);
         } finally {
             user.exit();
         }

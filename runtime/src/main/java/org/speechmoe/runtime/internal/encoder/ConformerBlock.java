@@ -7,6 +7,7 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.MoeFeedForward;
 import org.speechmoe.runtime.internal.moe.Routing;
+import org.speechmoe.runtime.internal.state.BlockCache;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
@@ -52,18 +53,27 @@ final class ConformerBlock {
         return new LayerNorm(w.floats(name + ".weight"), w.floats(name + ".bias"), LayerNorm.ENCODER_EPS);
     }
 
-    /** Updates {@code x} ({@code frames × d}) in place; returns the routing of an MoE block, null for a dense one. */
-    Routing forward(Backend backend, RecognizerState state, float[] x, int frames, float[] pe, float[] embedding) {
+    /**
+     * Updates {@code x} ({@code frames × d}) in place; returns the routing of an MoE block, null for a dense one.
+     * {@code cache} null: a whole utterance, {@code pe} its position table; else one chunk of a stream, {@code pe} the
+     * rows of the chunk's positions.
+     */
+    Routing forward(Backend backend, RecognizerState state, float[] x, int frames, float[] pe, float[] embedding,
+                    BlockCache cache) {
         float[] y = state.normed.floats(frames * d);
         if (macaron != null) {
             normFfMacaron.apply(backend, x, frames, y);
             macaron.addTo(backend, state, y, frames, x);
         }
         normMha.apply(backend, x, frames, y);
-        attention.addTo(backend, state, y, pe, frames, x);
+        if (cache == null) {
+            attention.addTo(backend, state, y, pe, frames, x);
+        } else {
+            attention.addTo(backend, state, y, pe, frames, x, cache);
+        }
         if (conv != null) {
             normConv.apply(backend, x, frames, y);
-            conv.addTo(backend, state, y, frames, x);
+            conv.addTo(backend, state, y, frames, x, cache);
         }
         normFf.apply(backend, x, frames, y);
         Routing routing = null;

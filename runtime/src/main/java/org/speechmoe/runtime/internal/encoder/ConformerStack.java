@@ -1,6 +1,7 @@
 package org.speechmoe.runtime.internal.encoder;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.speechmoe.format.graph.EncoderConfig;
 import org.speechmoe.format.graph.FeatureConfig;
@@ -8,6 +9,7 @@ import org.speechmoe.format.graph.MoeConfig;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.Routing;
+import org.speechmoe.runtime.internal.state.BlockCache;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
@@ -49,13 +51,31 @@ final class ConformerStack {
      */
     float[] forward(Backend backend, RecognizerState state, float[] feats, int frames, float[] embedding,
                     EncoderTrace trace, List<Routing> routings) {
+        return forward(backend, state, feats, frames, embedding, trace, routings, 0, null);
+    }
+
+    /** Caches for one stream of this stack, keeping {@code keep} frames of attention context (negative: all). */
+    BlockCache[] newCaches(int keep) {
+        BlockCache[] caches = new BlockCache[blocks.size()];
+        for (int i = 0; i < caches.length; i++) {
+            caches[i] = new BlockCache(d, keep);
+        }
+        return caches;
+    }
+
+    /**
+     * One chunk of a stream: {@code feats} is the chunk's subsampling window, its output frames start at
+     * {@code offset}, and {@code caches} hold what the earlier chunks left.
+     */
+    float[] forward(Backend backend, RecognizerState state, float[] feats, int frames, float[] embedding,
+                    EncoderTrace trace, List<Routing> routings, int offset, BlockCache[] caches) {
         int t = Subsampling.outputFrames(frames);
         float[] x = subsampling.forward(backend, state, feats, frames);
         trace.record(traceName + "subsampling", x, t, d);
         RelPositionEncoding.scaleInput(x, d);
-        float[] pe = positions(t);
+        float[] pe = caches == null ? positions(t) : positionRows(offset, t);
         for (int i = 0; i < blocks.size(); i++) {
-            Routing r = blocks.get(i).forward(backend, state, x, t, pe, embedding);
+            Routing r = blocks.get(i).forward(backend, state, x, t, pe, embedding, caches == null ? null : caches[i]);
             trace.record(traceName + "block_" + i, x, t, d);
             if (r != null) {
                 trace.record("router_probs_" + i, r.probabilities(), t, r.numExperts());
@@ -64,6 +84,15 @@ final class ConformerStack {
         }
         afterNorm.apply(backend, x, t, x);
         return x;
+    }
+
+    /** The table rows of positions {@code first .. first + count - 1}. */
+    private float[] positionRows(int first, int count) {
+        float[] pe = positions;
+        if (pe.length >= (first + count) * d) {
+            return Arrays.copyOfRange(pe, first * d, (first + count) * d);
+        }
+        return RelPositionEncoding.rows(first, count, d);
     }
 
     /** A table with at least {@code t} rows (only those are read). */

@@ -1,16 +1,23 @@
 package org.speechmoe.runtime.internal.encoder;
 
+import java.util.Arrays;
 import org.speechmoe.format.graph.EncoderConfig;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
+import org.speechmoe.runtime.internal.state.BlockCache;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * The Conformer convolution module: pointwise conv to 2d channels, GLU, depthwise conv over time, norm, activation,
  * pointwise conv back to d; its output is added to the residual stream.
+ *
+ * <p>A causal module's depthwise convolution sees the frame and the {@code kernel - 1} before it. 3m-asr pads those
+ * on the left of the module's input, before the pointwise convolution, so the padding reaches the depthwise
+ * convolution as {@code glu(pointwise_conv1.bias)}, the {@link #padding} rows; in a stream the previous chunk's last
+ * gated rows take their place.
  */
 final class ConvolutionModule {
     private final int d;
@@ -23,6 +30,9 @@ final class ConvolutionModule {
     private final Activation activation;
     private final Matrix pointwise2;
     private final float[] pointwise2Bias;
+    private final boolean causal;
+    /** {@code (kernel - 1) × d}: the gated rows of the zero frames a causal module is padded with; null if not causal. */
+    private final float[] padding;
 
     ConvolutionModule(ModelWeights w, String prefix, EncoderConfig config, Activation activation) {
         String p = prefix + "conv_module.";
@@ -39,17 +49,61 @@ final class ConvolutionModule {
         this.activation = activation;
         pointwise2 = w.matrix(p + "pointwise_conv2.weight");
         pointwise2Bias = w.floats(p + "pointwise_conv2.bias");
+        causal = config.streaming().causal();
+        padding = causal ? paddingRows() : null;
     }
 
-    void addTo(Backend backend, RecognizerState state, float[] y, int frames, float[] x) {
+    private float[] paddingRows() {
+        float[] rows = new float[(kernelSize - 1) * d];
+        for (int c = 0; c < d; c++) {
+            float gated = pointwise1Bias[c] * Activation.sigmoid(pointwise1Bias[d + c]);
+            for (int r = 0; r < kernelSize - 1; r++) {
+                rows[r * d + c] = gated;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * {@code x += module(y)} over {@code frames} frames. {@code cache} (causal modules in a stream) holds the gated
+     * rows of the frames before these and receives this call's last ones; null at the start of an utterance.
+     */
+    void addTo(Backend backend, RecognizerState state, float[] y, int frames, float[] x, BlockCache cache) {
         float[] doubled = state.convolutionPointwise.floats(frames * 2 * d);
         backend.matmul(y, frames, pointwise1, doubled, Epilogue.store(pointwise1Bias, Activation.NONE));
         float[] gated = state.convolutionGated.floats(frames * d);
         backend.glu(doubled, frames, d, gated);
-        float[] conv = state.convolutionDepthwise.floats(frames * d);
-        backend.depthwiseConv(gated, frames, d, depthwise, kernelSize, depthwiseBias, conv);
+        float[] conv;
+        if (causal) {
+            conv = causalConvolution(backend, state, gated, frames, cache);
+        } else {
+            conv = state.convolutionDepthwise.floats(frames * d);
+            backend.depthwiseConv(gated, frames, d, depthwise, kernelSize, depthwiseBias, conv);
+        }
         norm.apply(backend, conv, frames, conv);
         backend.activate(conv, conv.length, activation);
         backend.matmul(conv, frames, pointwise2, x, Epilogue.addScaled(pointwise2Bias, 1f));
+    }
+
+    /**
+     * The left-padded convolution through the backend's centred one: run over the {@code kernel - 1} context rows
+     * followed by the frames, output row {@code (kernel - 1) / 2 + t} is exactly frame t's causal result (its window
+     * stays inside the rows given, so the backend's own zero padding is never read).
+     */
+    private float[] causalConvolution(Backend backend, RecognizerState state, float[] gated, int frames,
+                                      BlockCache cache) {
+        int context = kernelSize - 1;
+        int rows = context + frames;
+        float[] padded = state.convolutionPadded.floats(rows * d);
+        float[] history = cache == null || cache.convolution() == null ? padding : cache.convolution();
+        System.arraycopy(history, 0, padded, 0, context * d);
+        System.arraycopy(gated, 0, padded, context * d, frames * d);
+        if (cache != null) {
+            cache.convolution(Arrays.copyOfRange(padded, frames * d, rows * d));
+        }
+        float[] conv = state.convolutionDepthwise.floats(rows * d);
+        backend.depthwiseConv(padded, rows, d, depthwise, kernelSize, depthwiseBias, conv);
+        System.arraycopy(conv, context / 2 * d, conv, 0, frames * d);
+        return conv;
     }
 }

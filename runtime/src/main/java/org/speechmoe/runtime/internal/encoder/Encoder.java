@@ -9,6 +9,7 @@ import org.speechmoe.runtime.internal.backend.Epilogue;
 import org.speechmoe.runtime.spi.Matrix;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.Routing;
+import org.speechmoe.runtime.internal.state.BlockCache;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
@@ -25,8 +26,14 @@ public final class Encoder {
     private final ConformerStack main;
     private final Matrix outLinear;
     private final float[] outBias;
+    private final boolean streamable;
+    private final int decodingChunkSize;
+    private final int numMelBins;
 
     public Encoder(ModelWeights w, GraphConfig g) {
+        streamable = g.streamable();
+        decodingChunkSize = g.decodingChunkSize();
+        numMelBins = g.features().numMelBins();
         embed = new ConformerStack(w, "embed.", g.embed(), g.features(), null, 0);
         main = new ConformerStack(w, "", g.encoder(), g.features(), g.moe(), g.embed().attentionDim());
         outLinear = w.matrix("out_linear.weight");
@@ -38,24 +45,74 @@ public final class Encoder {
         return Subsampling.outputFrames(frames);
     }
 
+    /** Whether chunk-by-chunk decoding is exact: both networks' convolutions are causal. */
+    public boolean streamable() {
+        return streamable;
+    }
+
+    /**
+     * A stream of this model's chunks, each {@code chunkSize} output frames (after the 4x subsampling), keeping
+     * {@code leftChunks} earlier chunks of attention context (negative: all). Cheap: it holds only its caches.
+     *
+     * @throws IllegalStateException    for a full-context model, which cannot stream exactly
+     * @throws IllegalArgumentException for a chunk size below 1
+     */
+    public EncoderStream stream(int chunkSize, int leftChunks) {
+        return new EncoderStream(this, chunkSize, leftChunks, EncoderTrace.NONE);
+    }
+
+    /**
+     * The whole utterance as 3m-asr decodes it with {@code decoding_chunk_size -1}: full context, or, for a model
+     * trained with a static chunk size alone, attention masked to that chunk size (which this runs as a stream).
+     */
     public Output forward(Backend backend, RecognizerState state, float[] feats, int frames, EncoderTrace trace) {
+        if (decodingChunkSize > 0) {
+            EncoderStream s = new EncoderStream(this, decodingChunkSize, -1, trace);
+            return EncoderStream.concat(List.of(s.accept(backend, state, feats, frames), s.finish(backend, state)),
+                    vocab());
+        }
+        try {
+            return forward(backend, state, feats, frames, trace, 0, null, null);
+        } finally {
+            state.release();
+        }
+    }
+
+    int numMelBins() {
+        return numMelBins;
+    }
+
+    int vocab() {
+        return outLinear.rows();
+    }
+
+    BlockCache[] newEmbedCaches(int keep) {
+        return embed.newCaches(keep);
+    }
+
+    BlockCache[] newMainCaches(int keep) {
+        return main.newCaches(keep);
+    }
+
+    /**
+     * The utterance ({@code caches} null), or one chunk of a stream: {@code feats} its subsampling window, its
+     * output frames starting at {@code offset}. Leaves the state's scratch arrays to the caller to release.
+     */
+    Output forward(Backend backend, RecognizerState state, float[] feats, int frames, EncoderTrace trace, int offset,
+                   BlockCache[] embedCaches, BlockCache[] mainCaches) {
         int t = outputFrames(frames);
         int vocab = outLinear.rows();
         if (t == 0) {
             return new Output(new float[0], 0, vocab, List.of());
         }
         List<Routing> routings = new ArrayList<>();
-        try {
-            float[] embedding = embed.forward(backend, state, feats, frames, null, trace, routings);
-            trace.record("embed", embedding, t, embed.dim());
-            float[] hidden = main.forward(backend, state, feats, frames, embedding, trace, routings);
-            float[] logits = new float[t * vocab];
-            backend.matmul(hidden, t, outLinear, logits, Epilogue.store(outBias, Activation.NONE));
-            backend.logSoftmax(logits, t, vocab);
-            trace.record("logp", logits, t, vocab);
-            return new Output(logits, t, vocab, List.copyOf(routings));
-        } finally {
-            state.release();
-        }
+        float[] embedding = embed.forward(backend, state, feats, frames, null, trace, routings, offset, embedCaches);
+        trace.record("embed", embedding, t, embed.dim());
+        float[] hidden = main.forward(backend, state, feats, frames, embedding, trace, routings, offset, mainCaches);
+        float[] logits = new float[t * vocab];
+        backend.matmul(hidden, t, outLinear, logits, Epilogue.store(outBias, Activation.NONE));
+        backend.logSoftmax(logits, t, vocab);
+        trace.record("logp", logits, t, vocab);
+        return new Output(logits, t, vocab, List.copyOf(routings));
     }
 }

@@ -10,14 +10,19 @@ final class RelPositionEncoding {
     }
 
     static float[] table(int frames, int d) {
+        return rows(0, frames, d);
+    }
+
+    /** The rows of positions {@code first .. first + count - 1}. */
+    static float[] rows(int first, int count, int d) {
         float step = (float) -(StrictMath.log(10000.0) / d);
-        float[] pe = new float[frames * d];
+        float[] pe = new float[count * d];
         for (int i = 0; i < d / 2; i++) {
             float div = (float) StrictMath.exp((float) (2 * i) * step);
-            for (int t = 0; t < frames; t++) {
-                float angle = t * div;
-                pe[t * d + 2 * i] = (float) StrictMath.sin(angle);
-                pe[t * d + 2 * i + 1] = (float) StrictMath.cos(angle);
+            for (int r = 0; r < count; r++) {
+                float angle = (float) (first + r) * div;
+                pe[r * d + 2 * i] = (float) StrictMath.sin(angle);
+                pe[r * d + 2 * i + 1] = (float) StrictMath.cos(angle);
             }
         }
         return pe;

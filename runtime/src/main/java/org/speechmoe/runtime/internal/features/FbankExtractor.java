@@ -82,45 +82,66 @@ public final class FbankExtractor {
     public Features compute(float[] samples) {
         int frames = numFrames(samples.length);
         int bins = filters.size();
-        int fftSize = fft.size();
         float[] out = new float[frames * bins];
-        float[] frame = new float[fftSize];
-        float[] scratch = new float[fftSize];
-        double[] power = new double[fftSize / 2];
+        Scratch scratch = new Scratch();
         for (int t = 0; t < frames; t++) {
-            int start = t * windowShift;
-            // torch sums in float; a double sum rounded once matches it on every fixture frame, and a last-bit
-            // difference in the mean would only move the lowest bins by far less than the tolerance anyway.
-            double sum = 0;
-            for (int i = 0; i < windowSize; i++) {
-                frame[i] = samples[start + i] * PCM_SCALE;
-                sum += frame[i];
-            }
-            float mean = (float) sum / windowSize;
-            for (int i = 0; i < windowSize; i++) {
-                frame[i] -= mean;
-            }
-            // Backwards, so each step still sees its unemphasized predecessor; the first sample uses itself.
-            for (int i = windowSize - 1; i > 0; i--) {
-                frame[i] -= PREEMPHASIS * frame[i - 1];
-            }
-            frame[0] -= PREEMPHASIS * frame[0];
-            for (int i = 0; i < windowSize; i++) {
-                frame[i] *= window[i];
-            }
-            Arrays.fill(frame, windowSize, fftSize, 0);
-            fft.forward(frame, scratch);
-            // Half-complex order r0, r1, i1, r2, i2, ...; the Nyquist bin (last) has no filter weight.
-            power[0] = (double) frame[0] * frame[0];
-            for (int k = 1; k < power.length; k++) {
-                double re = frame[2 * k - 1];
-                double im = frame[2 * k];
-                power[k] = re * re + im * im;
-            }
-            for (int m = 0; m < bins; m++) {
-                out[t * bins + m] = (float) StrictMath.log(Math.max(filters.energy(m, power), LOG_FLOOR));
-            }
+            computeFrame(samples, t * windowShift, out, t * bins, scratch);
         }
         return new Features(frames, bins, out);
+    }
+
+    int windowSize() {
+        return windowSize;
+    }
+
+    int windowShift() {
+        return windowShift;
+    }
+
+    /** One caller's arrays for {@link #computeFrame}. */
+    final class Scratch {
+        private final float[] frame = new float[fft.size()];
+        private final float[] fftScratch = new float[fft.size()];
+        private final double[] power = new double[fft.size() / 2];
+    }
+
+    /**
+     * The frame whose window starts at {@code samples[start]} into {@code out[at .. at + bins)}: a frame depends on
+     * its own samples only, so a stream computing frames as samples arrive gives the same bits as a whole recording.
+     */
+    void computeFrame(float[] samples, int start, float[] out, int at, Scratch s) {
+        float[] frame = s.frame;
+        double[] power = s.power;
+        // torch sums in float; a double sum rounded once matches it on every fixture frame, and a last-bit
+        // difference in the mean would only move the lowest bins by far less than the tolerance anyway.
+        double sum = 0;
+        for (int i = 0; i < windowSize; i++) {
+            frame[i] = samples[start + i] * PCM_SCALE;
+            sum += frame[i];
+        }
+        float mean = (float) sum / windowSize;
+        for (int i = 0; i < windowSize; i++) {
+            frame[i] -= mean;
+        }
+        // Backwards, so each step still sees its unemphasized predecessor; the first sample uses itself.
+        for (int i = windowSize - 1; i > 0; i--) {
+            frame[i] -= PREEMPHASIS * frame[i - 1];
+        }
+        frame[0] -= PREEMPHASIS * frame[0];
+        for (int i = 0; i < windowSize; i++) {
+            frame[i] *= window[i];
+        }
+        Arrays.fill(frame, windowSize, fft.size(), 0);
+        fft.forward(frame, s.fftScratch);
+        // Half-complex order r0, r1, i1, r2, i2, ...; the Nyquist bin (last) has no filter weight.
+        power[0] = (double) frame[0] * frame[0];
+        for (int k = 1; k < power.length; k++) {
+            double re = frame[2 * k - 1];
+            double im = frame[2 * k];
+            power[k] = re * re + im * im;
+        }
+        for (int m = 0; m < filters.size(); m++) {
+            out[at + m] = (float) StrictMath.log(Math.max(filters.energy(m, power), LOG_FLOOR));
+        }
     }
 }

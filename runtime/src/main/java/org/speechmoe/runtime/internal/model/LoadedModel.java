@@ -3,6 +3,9 @@ package org.speechmoe.runtime.internal.model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.speechmoe.format.ModelFormatException;
 import org.speechmoe.format.SmoeFile;
 import org.speechmoe.format.graph.FeatureConfig;
@@ -14,9 +17,11 @@ import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.decoder.FrameTiming;
 import org.speechmoe.runtime.internal.encoder.Encoder;
+import org.speechmoe.runtime.internal.encoder.EncoderStream;
 import org.speechmoe.runtime.internal.encoder.EncoderTrace;
 import org.speechmoe.runtime.internal.features.Cmvn;
 import org.speechmoe.runtime.internal.features.FbankExtractor;
+import org.speechmoe.runtime.internal.features.FeatureStream;
 import org.speechmoe.runtime.internal.features.Features;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
@@ -92,6 +97,34 @@ public final class LoadedModel implements AutoCloseable {
         }
         Features feats = features(audio);
         return encoder.forward(backend, state, feats.data(), feats.frames(), EncoderTrace.NONE);
+    }
+
+    /**
+     * As {@link #encode}, but exactly as a stream decodes a causal model: the samples go through a
+     * {@link FeatureStream} and an {@link EncoderStream} of {@code chunkSize} output frames ({@code leftChunks} of
+     * attention context, negative for all) a tenth of a second at a time.
+     *
+     * @throws IllegalStateException for a full-context model
+     */
+    public Encoder.Output encodeChunked(Backend backend, RecognizerState state, Samples audio, int chunkSize,
+                                        int leftChunks) {
+        try {
+            requireIntact();
+        } catch (ModelFormatException e) {
+            throw new UncheckedIOException(e);
+        }
+        EncoderStream stream = encoder.stream(chunkSize, leftChunks);
+        FeatureStream features = new FeatureStream(fbank, cmvn);
+        float[] samples = resample(audio).samples();
+        int block = Math.max(1, fbank.sampleRate() / 10);
+        List<Encoder.Output> outputs = new ArrayList<>();
+        for (int at = 0; at < samples.length; at += block) {
+            int n = Math.min(block, samples.length - at);
+            Features rows = features.accept(Arrays.copyOfRange(samples, at, at + n), n);
+            outputs.add(stream.accept(backend, state, rows.data(), rows.frames()));
+        }
+        outputs.add(stream.finish(backend, state));
+        return EncoderStream.concat(outputs, config.vocabSize());
     }
 
     /** The recording at the model's sample rate: {@code audio} itself when it is at that rate already. */

@@ -61,6 +61,11 @@ public final class Transcriber {
         return model.encode(backend, state, audio);
     }
 
+    /** As {@link #encode(Samples)}, chunk by chunk: {@link LoadedModel#encodeChunked}. */
+    public Encoder.Output encode(Samples audio, int chunkSize, int leftChunks) {
+        return model.encodeChunked(backend, state, audio, chunkSize, leftChunks);
+    }
+
     /** As {@link #transcribe(AudioStream)}, for samples in memory. */
     public Transcription transcribe(Samples audio) {
         try {

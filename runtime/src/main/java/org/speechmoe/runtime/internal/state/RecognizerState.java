@@ -38,7 +38,9 @@ public final class RecognizerState {
     public final Scratch convolutionPointwise = new Scratch();
     /** (frames, d): its gated linear unit. */
     public final Scratch convolutionGated = new Scratch();
-    /** (frames, d): its depthwise convolution, normalized and activated in place. */
+    /** (kernel - 1 + frames, d): a causal module's gated rows after its left context. */
+    public final Scratch convolutionPadded = new Scratch();
+    /** (frames, d), or (kernel - 1 + frames, d) when causal: its depthwise convolution, normalized and activated in place. */
     public final Scratch convolutionDepthwise = new Scratch();
     /** (frames, d_e + d): the router's input, each frame's embedding followed by the block's normalized input. */
     public final Scratch routerInput = new Scratch();
@@ -58,7 +60,7 @@ public final class RecognizerState {
     public final Scratch subsamplingFlat = new Scratch();
 
     private final Scratch[] all = {normed, queries, keys, values, positions, context, feedForwardHidden,
-        convolutionPointwise, convolutionGated, convolutionDepthwise, routerInput, expertOutput, subsamplingPatches1,
+        convolutionPointwise, convolutionGated, convolutionPadded, convolutionDepthwise, routerInput, expertOutput, subsamplingPatches1,
         subsamplingConv1, subsamplingPatches2, subsamplingConv2, subsamplingFlat};
     /** Tests: every array handed out is filled with NaN first, so that a read before a write shows. */
     private boolean poison;

@@ -16,7 +16,7 @@ class CtcGreedyTest {
 
     @Test
     void everyModelAndWavHasAFixture() {
-        assertEquals(18, fixtures().size());
+        assertEquals(7 * 3, fixtures().size());   // models × WAVs
     }
 
     @ParameterizedTest(name = "{0}")

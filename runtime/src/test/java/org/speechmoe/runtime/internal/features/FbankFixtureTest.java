@@ -17,7 +17,7 @@ import org.speechmoe.format.Npy;
 
 /** WAV -> fbank -> CMVN against what the PyTorch reference (torchaudio's kaldi.fbank) wrote for every fixture. */
 class FbankFixtureTest {
-    private static final Path WAVS = Path.of("../testdata/wav");
+    static final Path WAVS = Path.of("../testdata/wav");
     private static final Path FIXTURES = Path.of("../testdata/fixtures");
     private static final float TOLERANCE = 1e-3f;
     private static final FbankExtractor FBANK = new FbankExtractor(16000, 80, 25, 10);
