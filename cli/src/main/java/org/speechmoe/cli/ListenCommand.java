@@ -77,7 +77,8 @@ final class ListenCommand implements Callable<Integer> {
         TargetDataLine line = openLine(wanted);
         try (SpeechMoeModel m = engine.open(modelChoice.model);
              LanguageModel lm = decoding.openLanguageModel(modelChoice.isDefault());
-             StreamingRecognizer stream = m.newStream(decoding.apply(spec, engineOptions, lm), streamOptions)) {
+             StreamingRecognizer stream = StreamingOptions.newStream(m, decoding.apply(spec, engineOptions, lm),
+                     streamOptions)) {
             return listen(line, stream);
         } finally {
             line.close();

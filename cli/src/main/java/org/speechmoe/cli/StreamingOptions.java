@@ -1,6 +1,10 @@
 package org.speechmoe.cli;
 
+import java.io.IOException;
+import org.speechmoe.runtime.api.RecognizerOptions;
+import org.speechmoe.runtime.api.SpeechMoeModel;
 import org.speechmoe.runtime.api.StreamOptions;
+import org.speechmoe.runtime.api.StreamingRecognizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -26,6 +30,15 @@ final class StreamingOptions {
                     + "${DEFAULT-VALUE})")
     double maxUtterance;
 
+    @Option(names = "--chunk-size", paramLabel = "N", description = {"a causal model: decode chunks of N output "
+            + "frames (40 ms each) exactly; default: the model's own, else 16. A full-context model is refused: it "
+            + "streams approximately (docs/STREAMING.md)"})
+    Integer chunkSize;
+
+    @Option(names = "--left-chunks", paramLabel = "M", description = "with a causal model: attend to M earlier chunks "
+            + "(default: enough to span --max-utterance)")
+    Integer leftChunks;
+
     /** The stream options these flags ask for; a value out of range is a usage error naming its flag. */
     StreamOptions streamOptions(CommandLine.Model.CommandSpec spec) {
         if (chunkMs < 10 || chunkMs > 10_000) {
@@ -44,9 +57,32 @@ final class StreamingOptions {
             throw usage(spec, "--endpoint-silence", e);
         }
         try {
-            return o.withMaxUtterance(maxUtterance);
+            o = o.withMaxUtterance(maxUtterance);
         } catch (IllegalArgumentException e) {
             throw usage(spec, "--max-utterance", e);
+        }
+        if (chunkSize != null && chunkSize < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-size must be at least 1 frame, got "
+                    + chunkSize);
+        }
+        if (leftChunks != null && leftChunks < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--left-chunks must be 0 or more, got "
+                    + leftChunks);
+        }
+        return o.withChunkSize(chunkSize == null ? StreamOptions.AUTO : chunkSize)
+                .withLeftChunks(leftChunks == null ? StreamOptions.SPAN_UTTERANCE : leftChunks);
+    }
+
+    /**
+     * A stream of {@code model}; a chunk size that a full-context model cannot decode is the model's failure, one
+     * line with exit status 1.
+     */
+    static StreamingRecognizer newStream(SpeechMoeModel model, RecognizerOptions options, StreamOptions streamOptions)
+            throws IOException {
+        try {
+            return model.newStream(options, streamOptions);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

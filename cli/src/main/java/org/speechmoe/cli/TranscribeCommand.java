@@ -247,11 +247,13 @@ final class TranscribeCommand implements Callable<Integer> {
 
     /** Each input as a stream of its own, one after the other, printing utterances as they end. */
     private int stream(SpeechMoeModel m, RecognizerOptions options, StreamOptions streamOptions,
-                       List<AudioInputs.Input> inputs, List<String> problems, PrintWriter out, PrintWriter err) {
+                       List<AudioInputs.Input> inputs, List<String> problems, PrintWriter out, PrintWriter err)
+            throws IOException {
         problems.forEach(p -> err.println(SpeechMoeCli.message(p)));
         err.flush();
         int failures = problems.size();
         boolean json = format == OutputFormat.JSON;
+        StreamingOptions.newStream(m, options, streamOptions).close();
         for (AudioInputs.Input input : inputs) {
             UtterancePrinter printer = new UtterancePrinter(out, json, streaming.partial, false,
                     json || inputs.size() > 1 ? input.name() : null);

@@ -20,6 +20,8 @@ import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.speechmoe.converter.Converter;
+import org.speechmoe.format.DType;
 
 /**
  * {@code transcribe --stream} and {@code listen} with the default model: four spoken commands with pauses between
@@ -134,6 +136,25 @@ class StreamingCommandTest {
         assertEquals(SpeechMoeCli.EXIT_USAGE, r.exit(), r.err());
         assertTrue(r.err().contains(message), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void aCausalModelStreamsChunkByChunkAndAFullContextOneRefusesAChunkSize() throws IOException {
+        Path causal = tmp.resolve("causal.smoe");
+        Path dir = LogitsChunkedTest.CAUSAL;
+        Converter.convert(new Converter.Request(dir.resolve("train.yaml"), dir.resolve("final.pt"),
+                dir.resolve("units.txt"), dir.resolve("global_cmvn"), causal, DType.F32));
+        String wav = TestModel.wav("mixed").toString();
+        CliTest.Run exact = CliTest.run("transcribe", "--stream", "-m", causal.toString(), "--chunk-size", "4",
+                "--left-chunks", "2", "--format", "json", wav);
+        assertEquals(0, exact.exit(), exact.err());
+        for (JsonNode o : lines(exact.out())) {
+            assertEquals("final", o.get("type").asText());
+        }
+        CliTest.Run refused = CliTest.run("transcribe", "--stream", "--chunk-size", "4", wav);
+        assertEquals(SpeechMoeCli.EXIT_FAILED, refused.exit());
+        assertTrue(refused.err().contains("full-context (causal: false)"), refused.err());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
     }
 
     /** Without a microphone (as on a build machine) one line says so; with one, a second of it is recognized. */

@@ -17,9 +17,17 @@ package org.speechmoe.runtime.api;
  * @param silenceAfterSpeech   seconds of silence after speech that end an utterance
  * @param maxUtterance         seconds after which an utterance ends whatever is in it; at most
  *                             {@link #MAX_UTTERANCE_LIMIT}
+ * @param chunkSize            how the model is run: {@link #AUTO} (exact chunk-by-chunk decoding for a causal model,
+ *                             at the chunk size it was configured to decode with, else {@link #DEFAULT_CHUNK_SIZE};
+ *                             the approximate mode for a full-context model), {@link #APPROXIMATE}, or a chunk size
+ *                             in output frames (40 ms each for the usual 10 ms features and 4x subsampling) for exact
+ *                             decoding, which only a causal model allows
+ * @param leftChunks           in exact mode, how many earlier chunks the attention sees: {@link #SPAN_UTTERANCE} for
+ *                             enough to span the longest utterance (this bounds a stream's memory however long it
+ *                             runs), or a count (0: only the chunk itself)
  */
 public record StreamOptions(double partialInterval, double silenceWithoutSpeech, double silenceAfterSpeech,
-        double maxUtterance) {
+        double maxUtterance, int chunkSize, int leftChunks) {
     /** The longest utterance recognized in one pass, as long recordings are cut. */
     public static final double MAX_UTTERANCE_LIMIT = 30;
     public static final double DEFAULT_PARTIAL_INTERVAL = 0.5;
@@ -28,6 +36,14 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
     public static final double DEFAULT_MAX_UTTERANCE = 20;
     /** Partial results more often than this would recognize the utterance again for every few frames. */
     public static final double MIN_PARTIAL_INTERVAL = 0.04;
+    /** {@code chunkSize}: the model's own way, see the parameter. */
+    public static final int AUTO = 0;
+    /** {@code leftChunks}: as many as span {@code maxUtterance}. */
+    public static final int SPAN_UTTERANCE = -1;
+    /** {@code chunkSize}: recognize the utterance so far again at each partial result, for any model. */
+    public static final int APPROXIMATE = -1;
+    /** The chunk size of exact decoding when the model names none: 640 ms (WeNet's usual 16 frames). */
+    public static final int DEFAULT_CHUNK_SIZE = 16;
 
     /**
      * Checks the values.
@@ -50,6 +66,14 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
             throw new IllegalArgumentException("the longest utterance must be more than 0 and at most "
                     + MAX_UTTERANCE_LIMIT + " seconds, got " + maxUtterance);
         }
+        if (chunkSize < APPROXIMATE) {
+            throw new IllegalArgumentException("the chunk size must be a number of frames, AUTO (0) or APPROXIMATE "
+                    + "(-1), got " + chunkSize);
+        }
+        if (leftChunks < -1) {
+            throw new IllegalArgumentException("left chunks must be a count, or SPAN_UTTERANCE (-1), got "
+                    + leftChunks);
+        }
     }
 
     /**
@@ -60,7 +84,7 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
      */
     public static StreamOptions defaults() {
         return new StreamOptions(DEFAULT_PARTIAL_INTERVAL, DEFAULT_SILENCE_WITHOUT_SPEECH,
-                DEFAULT_SILENCE_AFTER_SPEECH, DEFAULT_MAX_UTTERANCE);
+                DEFAULT_SILENCE_AFTER_SPEECH, DEFAULT_MAX_UTTERANCE, AUTO, SPAN_UTTERANCE);
     }
 
     /**
@@ -68,7 +92,8 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
      * @return these options with that interval
      */
     public StreamOptions withPartialInterval(double seconds) {
-        return new StreamOptions(seconds, silenceWithoutSpeech, silenceAfterSpeech, maxUtterance);
+        return new StreamOptions(seconds, silenceWithoutSpeech, silenceAfterSpeech, maxUtterance, chunkSize,
+                leftChunks);
     }
 
     /**
@@ -76,7 +101,8 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
      * @return these options with that rule
      */
     public StreamOptions withSilenceWithoutSpeech(double seconds) {
-        return new StreamOptions(partialInterval, seconds, silenceAfterSpeech, maxUtterance);
+        return new StreamOptions(partialInterval, seconds, silenceAfterSpeech, maxUtterance, chunkSize,
+                leftChunks);
     }
 
     /**
@@ -84,7 +110,8 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
      * @return these options with that rule
      */
     public StreamOptions withSilenceAfterSpeech(double seconds) {
-        return new StreamOptions(partialInterval, silenceWithoutSpeech, seconds, maxUtterance);
+        return new StreamOptions(partialInterval, silenceWithoutSpeech, seconds, maxUtterance, chunkSize,
+                leftChunks);
     }
 
     /**
@@ -92,6 +119,25 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
      * @return these options with that rule
      */
     public StreamOptions withMaxUtterance(double seconds) {
-        return new StreamOptions(partialInterval, silenceWithoutSpeech, silenceAfterSpeech, seconds);
+        return new StreamOptions(partialInterval, silenceWithoutSpeech, silenceAfterSpeech, seconds, chunkSize,
+                leftChunks);
+    }
+
+    /**
+     * @param frames {@link #AUTO}, {@link #APPROXIMATE} or a chunk size in output frames
+     * @return these options with that chunk size
+     */
+    public StreamOptions withChunkSize(int frames) {
+        return new StreamOptions(partialInterval, silenceWithoutSpeech, silenceAfterSpeech, maxUtterance, frames,
+                leftChunks);
+    }
+
+    /**
+     * @param chunks {@link #SPAN_UTTERANCE}, or a count of earlier chunks
+     * @return these options with that attention context
+     */
+    public StreamOptions withLeftChunks(int chunks) {
+        return new StreamOptions(partialInterval, silenceWithoutSpeech, silenceAfterSpeech, maxUtterance, chunkSize,
+                chunks);
     }
 }

@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.runtime.internal.audio.SampleRates;
 import org.speechmoe.runtime.internal.decoder.EndpointRules;
 import org.speechmoe.runtime.internal.model.StreamingTranscriber;
@@ -18,10 +19,13 @@ import org.speechmoe.runtime.internal.model.StreamingTranscriber;
  * progress (at most {@link StreamOptions#maxUtterance()} of audio) and its recognizer's scratch. Closing it marks it
  * unusable; closing again does nothing.
  *
- * <p>Results depend only on the samples, not on the sizes of the blocks they came in. Each utterance's final result
- * is what {@link Recognizer#transcribe(float[], int)} gives for its samples alone, with its times shifted to the
- * stream's. Partial results recognize the utterance so far again every {@link StreamOptions#partialInterval()}
- * seconds of audio, with the model's full context: they can change earlier words as more is heard.
+ * <p>Results depend only on the samples, not on the sizes of the blocks they came in. A causal model (trained for
+ * chunks, {@code causal: true}) is decoded chunk by chunk exactly ({@link #isExact()}): each chunk's log-probabilities
+ * are computed once, as the chunk-masked model computes them. Any other model streams in the approximate mode: the
+ * utterance so far is recognized again, with full context, every {@link StreamOptions#partialInterval()} seconds of
+ * audio, so partial results can change earlier words, and an utterance's final result is what
+ * {@link Recognizer#transcribe(float[], int)} gives for the utterance's speech alone (its samples from shortly before
+ * the first word to shortly after the last), with its times shifted to the stream's.
  *
  * <pre>{@code
  * try (StreamingRecognizer stream = model.newStream()) {
@@ -40,6 +44,7 @@ public final class StreamingRecognizer implements AutoCloseable {
     private final StreamOptions streamOptions;
     private final StreamingTranscriber transcriber;
     private final SingleUser user = new SingleUser("stream");
+    private final boolean exact;
     private volatile boolean closed;
 
     StreamingRecognizer(SpeechMoeModel model, RecognizerOptions options, StreamOptions streamOptions) {
@@ -48,8 +53,33 @@ public final class StreamingRecognizer implements AutoCloseable {
         this.streamOptions = streamOptions;
         EndpointRules rules = new EndpointRules(streamOptions.silenceWithoutSpeech(),
                 streamOptions.silenceAfterSpeech(), streamOptions.maxUtterance());
+        GraphConfig graph = model.config();
+        int chunk = switch (streamOptions.chunkSize()) {
+            case StreamOptions.APPROXIMATE -> 0;
+            case StreamOptions.AUTO -> !graph.streamable() ? 0
+                    : graph.decodingChunkSize() > 0 ? graph.decodingChunkSize() : StreamOptions.DEFAULT_CHUNK_SIZE;
+            default -> {
+                if (!graph.streamable()) {
+                    throw new IllegalArgumentException("the model is full-context (causal: false): it cannot be "
+                            + "decoded chunk by chunk exactly; without a chunk size it streams in the approximate mode");
+                }
+                yield streamOptions.chunkSize();
+            }
+        };
+        double chunkSeconds = chunk * 4 * graph.features().frameShiftMs() / 1000;
+        int left = chunk == 0 || streamOptions.leftChunks() >= 0 ? streamOptions.leftChunks()
+                : (int) Math.ceil(streamOptions.maxUtterance() / chunkSeconds);
+        this.exact = chunk > 0;
         this.transcriber = new StreamingTranscriber(model.loaded(), TranscriberFactory.create(model, options),
-                new StreamingTranscriber.Settings(streamOptions.partialInterval(), rules));
+                new StreamingTranscriber.Settings(streamOptions.partialInterval(), rules, chunk, left));
+    }
+
+    /**
+     * @return whether this stream decodes its causal model chunk by chunk exactly, rather than recognizing each
+     *         utterance so far again at every partial result (the approximate mode)
+     */
+    public boolean isExact() {
+        return exact;
     }
 
     /**

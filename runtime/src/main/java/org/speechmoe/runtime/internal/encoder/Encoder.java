@@ -1,6 +1,7 @@
 package org.speechmoe.runtime.internal.encoder;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.runtime.spi.Activation;
@@ -20,6 +21,17 @@ import org.speechmoe.runtime.internal.state.RecognizerState;
 public final class Encoder {
     /** Log-probabilities ({@code frames × vocab}) and each MoE block's routing. */
     public record Output(float[] logProbs, int frames, int vocab, List<Routing> routings) {
+        /** Frames {@code [from, to)}. */
+        public Output slice(int from, int to) {
+            List<Routing> sliced = new ArrayList<>(routings.size());
+            for (Routing r : routings) {
+                int e = r.numExperts();
+                sliced.add(new Routing(Arrays.copyOfRange(r.experts(), from, to),
+                        Arrays.copyOfRange(r.gates(), from, to),
+                        Arrays.copyOfRange(r.probabilities(), from * e, to * e), e));
+            }
+            return new Output(Arrays.copyOfRange(logProbs, from * vocab, to * vocab), to - from, vocab, sliced);
+        }
     }
 
     private final ConformerStack embed;

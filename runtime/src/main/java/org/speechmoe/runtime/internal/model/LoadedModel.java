@@ -114,7 +114,7 @@ public final class LoadedModel implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         EncoderStream stream = encoder.stream(chunkSize, leftChunks);
-        FeatureStream features = new FeatureStream(fbank, cmvn);
+        FeatureStream features = featureStream();
         float[] samples = resample(audio).samples();
         int block = Math.max(1, fbank.sampleRate() / 10);
         List<Encoder.Output> outputs = new ArrayList<>();
@@ -125,6 +125,11 @@ public final class LoadedModel implements AutoCloseable {
         }
         outputs.add(stream.finish(backend, state));
         return EncoderStream.concat(outputs, config.vocabSize());
+    }
+
+    /** CMVN-normalized features of samples at the model's rate as they arrive. */
+    public FeatureStream featureStream() {
+        return new FeatureStream(fbank, cmvn);
     }
 
     /** The recording at the model's sample rate: {@code audio} itself when it is at that rate already. */

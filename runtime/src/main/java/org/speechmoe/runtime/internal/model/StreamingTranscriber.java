@@ -10,30 +10,40 @@ import org.speechmoe.runtime.internal.audio.AudioStream;
 import org.speechmoe.runtime.internal.audio.PushedAudio;
 import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.audio.VoiceActivity;
-import org.speechmoe.runtime.internal.decoder.FrameTiming;
 import org.speechmoe.runtime.internal.decoder.EndpointRules;
+import org.speechmoe.runtime.internal.decoder.FrameTiming;
+import org.speechmoe.runtime.internal.encoder.Encoder;
+import org.speechmoe.runtime.internal.encoder.EncoderStream;
 
 /**
  * Recognition of audio that arrives in blocks (a microphone, a call), cut into utterances by {@link EndpointRules},
- * with a partial result of the utterance in progress. This is the approximate mode, for every model: the utterance
- * so far is recognized whole, with full context, each time another {@code partialInterval} of it has arrived (and
- * when an endpoint rule would fire), so a partial result can change its earlier words as more is heard, and an
- * utterance's final result is exactly what recognizing its samples alone gives. The cost is that of recognizing each
- * growing prefix, bounded by the longest utterance.
+ * with a partial result of the utterance in progress. Two modes:
+ * <ul>
+ * <li><b>exact</b>, for causal models: the audio goes through a chunked encoder as it arrives
+ *     ({@link Transcriber.ChunkedEncoder}), each chunk's log-probabilities are computed once, and an utterance is
+ *     decoded from the frames it spans: what the chunk-masked model computes, with no pass repeated;</li>
+ * <li><b>approximate</b>, for every model: the utterance so far is recognized whole, with full context, each time
+ *     another {@code partialInterval} of it has arrived (and when an endpoint rule would fire), so a partial result
+ *     can change its earlier words as more is heard, and an utterance's final result is what recognizing its samples
+ *     alone gives. The cost is that of recognizing each growing prefix, bounded by the longest utterance.</li>
+ * </ul>
  *
  * <p>Results depend only on the samples, not on how they are cut into blocks: pushed audio is resampled exactly
- * ({@link org.speechmoe.runtime.internal.audio.Resampler}), and recognition happens at sample positions fixed by the
- * settings and by what was recognized before. Single-threaded.
+ * ({@link org.speechmoe.runtime.internal.audio.Resampler}), and the utterance in progress is looked at only at
+ * positions fixed by the settings and by what was recognized before (a sample count in approximate mode, a chunk
+ * boundary in exact mode), with the levels of the audio up to there. Single-threaded.
  */
 public final class StreamingTranscriber {
     /**
      * How a stream is recognized.
      *
-     * @param partialInterval seconds of new audio between two recognitions of the utterance in progress
+     * @param partialInterval seconds of new audio between two looks at the utterance in progress
      * @param rules           when an utterance ends; its maximum length is at most the longest audio recognized in
      *                        one pass ({@link org.speechmoe.runtime.internal.audio.Segmenter#MAX_SECONDS})
+     * @param chunkSize       output frames per chunk of the exact mode; 0 for the approximate mode
+     * @param leftChunks      in exact mode, earlier chunks the attention keeps (negative: all)
      */
-    public record Settings(double partialInterval, EndpointRules rules) {
+    public record Settings(double partialInterval, EndpointRules rules, int chunkSize, int leftChunks) {
     }
 
     /** Why an utterance ended. */
@@ -42,8 +52,8 @@ public final class StreamingTranscriber {
     /**
      * An utterance: a final one, or the one in progress as of its latest recognition.
      *
-     * @param from   its first sample in the stream, at the model's rate
-     * @param to     one past its last sample
+     * @param from           its first sample in the stream, at the model's rate
+     * @param to             one past its last sample
      * @param ending         why it ended; null for the one in progress
      * @param computeSeconds how long the pass that recognized it took
      */
@@ -76,11 +86,19 @@ public final class StreamingTranscriber {
     private PushedAudio pushed;
     private AudioStream resampled;
     private final float[] block = new float[1 << 14];
-    /** The utterance in progress: samples {@code [start, start + length)} of the stream. */
-    private final float[] utterance;
+    /** The longest utterance, in samples. */
+    private final int maxLength;
+    /**
+     * The utterance in progress: samples {@code [start, start + length)} of the stream, of which the first
+     * {@link #covered()} are what it is recognized from (in exact mode, samples past the last chunk wait for the
+     * next one).
+     */
+    private float[] utterance;
     private long start;
     private int length;
-    /** Its length at its next recognition. */
+    /** Samples of the utterance whose levels {@link #levels} has counted. */
+    private int levelled;
+    /** Its covered length at its next recognition. */
     private int nextPass;
     /** Its latest recognition, of its first {@link #latestLength} samples; null when there was none. */
     private Pass latest;
@@ -88,6 +106,13 @@ public final class StreamingTranscriber {
     private boolean finished;
     /** The levels of everything heard, for telling sound from silence under the frames the model calls speech. */
     private VoiceActivity levels;
+
+    /** Exact mode: the chunked encoder and the frames of the utterance so far; null in approximate mode. */
+    private final Settings settings;
+    private Transcriber.ChunkedEncoder chunked;
+    private Encoder.Output frames;
+    /** Samples an output frame advances by. */
+    private final int frameSamples;
 
     public StreamingTranscriber(LoadedModel model, Transcriber transcriber, Settings settings) {
         this.model = model;
@@ -98,8 +123,15 @@ public final class StreamingTranscriber {
         this.kept = (int) (KEPT_AFTER_SILENCE * rate);
         this.marginBefore = (int) (MARGIN_BEFORE * rate);
         this.marginAfter = (int) (MARGIN_AFTER * rate);
-        this.utterance = new float[(int) Math.ceil(rules.maxUtterance() * rate)];
+        this.maxLength = (int) Math.ceil(rules.maxUtterance() * rate);
+        this.settings = settings;
+        this.frameSamples = (int) Math.round(model.timing().step() * rate);
+        this.utterance = new float[Math.min(maxLength, 1 << 16)];
         reset();
+    }
+
+    private boolean exact() {
+        return settings.chunkSize() > 0;
     }
 
     /** Back to an empty stream at time 0. */
@@ -108,10 +140,20 @@ public final class StreamingTranscriber {
         resampled = null;
         start = 0;
         length = 0;
-        nextPass = Math.min(interval, utterance.length);
+        levelled = 0;
+        nextPass = Math.min(interval, maxLength);
         latest = null;
         finished = false;
         levels = new VoiceActivity(rate);
+        if (exact()) {
+            chunked = transcriber.chunked(settings.chunkSize(), settings.leftChunks());
+            frames = new Encoder.Output(new float[0], 0, model.config().vocabSize(), List.of());
+        }
+    }
+
+    /** The samples of the utterance it is recognized from: all in approximate mode, those of its frames in exact. */
+    private int covered() {
+        return exact() ? frames.frames() * frameSamples : length;
     }
 
     /**
@@ -150,8 +192,12 @@ public final class StreamingTranscriber {
             drain(done);
         }
         finished = true;
-        if (length > 0) {
-            Pass pass = latest != null && latestLength == length ? latest : recognize(0, length);
+        if (exact()) {
+            frames(chunked.finish(), done);
+        }
+        int covered = covered();
+        if (covered > 0) {
+            Pass pass = latest != null && latestLength == covered ? latest : recognize(0, covered);
             if (hasSpeech(pass)) {
                 done.add(finalResult(pass, true, Ending.END_OF_STREAM));
             }
@@ -179,11 +225,14 @@ public final class StreamingTranscriber {
     private void drain(List<Utterance> done) {
         try {
             for (int n; (n = resampled.read(block)) > 0; ) {
+                if (exact()) {
+                    append(block, 0, n);
+                    frames(chunked.accept(block, n), done);
+                    continue;
+                }
                 for (int at = 0; at < n; ) {
                     int take = Math.min(n - at, nextPass - length);
-                    System.arraycopy(block, at, utterance, length, take);
-                    levels.addSamples(utterance, length, take);
-                    length += take;
+                    append(block, at, take);
                     at += take;
                     if (length == nextPass) {
                         pass(done);
@@ -195,38 +244,80 @@ public final class StreamingTranscriber {
         }
     }
 
+    private void append(float[] samples, int from, int n) {
+        if (length + n > utterance.length) {
+            utterance = Arrays.copyOf(utterance, Math.max(length + n, 2 * utterance.length));
+        }
+        System.arraycopy(samples, from, utterance, length, n);
+        length += n;
+    }
+
+    /**
+     * Exact mode: takes the encoder's new frames chunk by chunk, looking at the utterance after each chunk that
+     * reaches its next pass length, as if the audio had come a chunk at a time.
+     */
+    private void frames(Encoder.Output out, List<Utterance> done) {
+        int chunk = settings.chunkSize();
+        for (int at = 0; at < out.frames(); at += chunk) {
+            Encoder.Output piece = out.frames() <= chunk ? out : out.slice(at, Math.min(out.frames(), at + chunk));
+            frames = frames.frames() == 0 ? piece : EncoderStream.concat(List.of(frames, piece), frames.vocab());
+            if (covered() >= nextPass) {
+                pass(done);
+            }
+        }
+    }
+
     /** Recognizes the utterance so far; ends it when a rule says so, or schedules its next pass. */
     private void pass(List<Utterance> done) {
-        Pass pass = recognize(0, length);
-        double seconds = length / (double) rate;
+        int covered = covered();
+        if (levelled < covered) {
+            levels.addSamples(utterance, levelled, covered - levelled);
+            levelled = covered;
+        }
+        Pass pass = recognize(0, covered);
+        double seconds = covered / (double) rate;
         EndpointRules.Rule rule = rules.check(seconds, pass.speechEnd());
-        if (rule == null && length < utterance.length) {
+        if (rule == null && covered < maxLength) {
             latest = hasSpeech(pass) ? pass : null;
-            latestLength = length;
+            latestLength = covered;
             int firing = (int) Math.ceil(rules.firing(pass.speechEnd()) * rate);
-            nextPass = Math.min(utterance.length, Math.min(length + interval, Math.max(length + 1, firing)));
+            nextPass = Math.min(maxLength, Math.min(covered + interval, Math.max(covered + 1, firing)));
             return;
         }
         if (!hasSpeech(pass)) {
-            int keep = Math.min(kept, length);
-            System.arraycopy(utterance, length - keep, utterance, 0, keep);
-            start += length - keep;
-            length = keep;
+            drop(covered - Math.min(kept, covered));
         } else {
             boolean cut = rule == EndpointRules.Rule.MAX_LENGTH || rule == null;
             done.add(finalResult(pass, !cut, cut ? Ending.MAX_LENGTH : Ending.SILENCE_AFTER_SPEECH));
-            start += length;
-            length = 0;
+            drop(covered);
         }
         latest = null;
-        nextPass = Math.min(utterance.length, length + interval);
+        nextPass = Math.min(maxLength, covered() + interval);
     }
 
-    /** Recognizes samples {@code [from, to)} of the utterance. */
+    /** Ends the utterance's first {@code n} samples (whole frames in exact mode): the rest starts the next one. */
+    private void drop(int n) {
+        if (exact()) {
+            int f = n / frameSamples;
+            frames = frames.slice(f, frames.frames());
+            n = f * frameSamples;
+        }
+        System.arraycopy(utterance, n, utterance, 0, length - n);
+        length -= n;
+        levelled = Math.max(0, levelled - n);
+        start += n;
+    }
+
+    /**
+     * Recognizes samples {@code [from, to)} of the utterance: in approximate mode a pass of the model over them, in
+     * exact mode a decoding of the frames they span (they start and end on frame boundaries there).
+     */
     private Pass recognize(int from, int to) {
         long started = System.nanoTime();
         Samples audio = new Samples(Arrays.copyOfRange(utterance, from, to), rate);
-        Transcriber.UtterancePass pass = transcriber.recognize(audio, start + from);
+        Transcriber.UtterancePass pass = exact()
+                ? transcriber.decode(frames, from / frameSamples, to / frameSamples, start + from)
+                : transcriber.recognize(audio, start + from);
         IntPredicate heard = t -> heard(from, to, t);
         double speechStart = EndpointRules.speechStart(pass.logProbs(), model.timing(), audio.seconds(), heard);
         double speechEnd = EndpointRules.speechEnd(pass.logProbs(), model.timing(), audio.seconds(), heard);
@@ -242,6 +333,10 @@ public final class StreamingTranscriber {
         int from = (int) Math.max(pass.from(), pass.from() + Math.floor(pass.speechStart() * rate) - marginBefore);
         int to = trimEnd ? (int) Math.min(pass.to(), pass.from() + Math.ceil(pass.speechEnd() * rate) + marginAfter)
                 : pass.to();
+        if (exact()) {
+            from = from / frameSamples * frameSamples;
+            to = Math.min(pass.to(), (to + frameSamples - 1) / frameSamples * frameSamples);
+        }
         Pass last = from == pass.from() && to == pass.to() ? pass : recognize(from, to);
         return new Utterance(last.transcription(), start + from, start + to, ending, last.seconds());
     }

@@ -17,7 +17,12 @@ import org.speechmoe.runtime.internal.decoder.LogProbs;
 import org.speechmoe.runtime.internal.decoder.SearchOptions;
 import org.speechmoe.runtime.internal.decoder.SearchResult;
 import org.speechmoe.runtime.internal.decoder.TimedToken;
+import org.speechmoe.format.ModelFormatException;
 import org.speechmoe.runtime.internal.encoder.Encoder;
+import org.speechmoe.runtime.internal.encoder.EncoderStream;
+import org.speechmoe.runtime.internal.features.FeatureStream;
+import org.speechmoe.runtime.internal.features.Features;
+import org.speechmoe.runtime.internal.moe.Routing;
 import org.speechmoe.runtime.internal.moe.RoutingStats;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 
@@ -136,6 +141,63 @@ public final class Transcriber {
         return new UtterancePass(one.transcription(utterance.seconds()), logProbs);
     }
 
+    /**
+     * Frames {@code [from, to)} of a stream's encoder output as one utterance that starts at sample {@code start} of
+     * the stream (at the model's rate): decoded, with its token times in the stream's clock and its routing.
+     */
+    public UtterancePass decode(Encoder.Output out, int from, int to, long start) {
+        Encoder.Output part = from == 0 && to == out.frames() ? out : out.slice(from, to);
+        Segments one = new Segments();
+        LogProbs logProbs = new LogProbs(part.logProbs(), part.frames(), part.vocab());
+        double seconds = part.frames() == 0 ? 0 : model.timing().time(part.frames() - 1) + model.timing().step();
+        int rate = model.config().features().sampleRate();
+        one.decode(new Segmentation(start, start + Math.round(seconds * rate), start, Long.MAX_VALUE), rate, seconds,
+                logProbs);
+        one.count(part.routings());
+        return new UtterancePass(one.transcription(seconds), logProbs);
+    }
+
+    /**
+     * A causal model's encoder fed as audio arrives, exactly: samples at the model's rate go through a
+     * {@link FeatureStream} and an {@link EncoderStream}, on this transcriber's backend and state.
+     */
+    public final class ChunkedEncoder {
+        private final FeatureStream features;
+        private final EncoderStream encoder;
+
+        private ChunkedEncoder(int chunkSize, int leftChunks) {
+            this.encoder = model.encoder().stream(chunkSize, leftChunks);
+            this.features = model.featureStream();
+        }
+
+        /** Takes {@code samples[0, n)}; the output frames of the chunks they complete. */
+        public Encoder.Output accept(float[] samples, int n) {
+            Features rows = features.accept(samples, n);
+            return encoder.accept(backend, state, rows.data(), rows.frames());
+        }
+
+        /** The output frames of what remains, as a last, shorter chunk. */
+        public Encoder.Output finish() {
+            return encoder.finish(backend, state);
+        }
+    }
+
+    /**
+     * An exact chunked encoder for a stream of a causal model.
+     *
+     * @throws IllegalStateException    for a full-context model
+     * @throws IllegalArgumentException for a chunk size below 1
+     * @throws UncheckedIOException     when a weight matrix is damaged
+     */
+    public ChunkedEncoder chunked(int chunkSize, int leftChunks) {
+        try {
+            model.requireIntact();
+        } catch (ModelFormatException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ChunkedEncoder(chunkSize, leftChunks);
+    }
+
     /** What the segments of one recording gave so far. */
     private final class Segments {
         private final List<DecodedText> parts = new ArrayList<>();
@@ -148,15 +210,20 @@ public final class Transcriber {
             Encoder.Output out = encode(piece);
             LogProbs logProbs = new LogProbs(out.logProbs(), out.frames(), out.vocab());
             decode(segment, piece.sampleRate(), piece.seconds(), logProbs);
-            for (int b = 0; b < out.routings().size(); b++) {
-                RoutingStats s = RoutingStats.of(out.routings().get(b));
+            count(out.routings());
+            return logProbs;
+        }
+
+        /** Adds a segment's routing to the recording's. */
+        void count(List<Routing> routings) {
+            for (int b = 0; b < routings.size(); b++) {
+                RoutingStats s = RoutingStats.of(routings.get(b));
                 if (b < stats.size()) {
                     stats.set(b, stats.get(b).plus(s));
                 } else {
                     stats.add(s);
                 }
             }
-            return logProbs;
         }
 
         void decode(Segmentation segment, double sampleRate, double seconds, LogProbs logProbs) {
