@@ -70,6 +70,7 @@ public final class StreamingBenchmark {
                 for (int i = 5; i < args.length; i++) {
                     capacity(m, audio, chunk, Integer.parseInt(args[i]));
                 }
+                memory(m, audio, 16);
             }
         }
     }
@@ -178,6 +179,34 @@ public final class StreamingBenchmark {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Heap held per stream: {@code streams} streams each fed the audio's first 15 s without finishing (each holds
+     * its utterance in progress and its recognizer's scratch), after a full GC, against the heap before.
+     */
+    private static void memory(SpeechMoeModel m, float[] audio, int streams) {
+        RecognizerOptions options = RecognizerOptions.defaults().withThreads(1);
+        int n = Math.min(audio.length, 15 * 16000);
+        long before = usedAfterGc();
+        List<StreamingRecognizer> open = new ArrayList<>();
+        for (int i = 0; i < streams; i++) {
+            StreamingRecognizer s = m.newStream(options, StreamOptions.defaults());
+            s.accept(audio, 0, n, 16000);
+            open.add(s);
+        }
+        long after = usedAfterGc();
+        System.out.printf(Locale.ROOT, "{\"mode\":\"memory\",\"streams\":%d,\"heap_mb_per_stream\":%.2f}%n", streams,
+                (after - before) / 1e6 / streams);
+        open.forEach(StreamingRecognizer::close);
+    }
+
+    private static long usedAfterGc() {
+        Runtime r = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return r.totalMemory() - r.freeMemory();
     }
 
     private static double pct(List<Double> values, int p) {
