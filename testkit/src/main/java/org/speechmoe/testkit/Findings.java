@@ -10,24 +10,37 @@ import java.util.List;
  * @param violations   what breaks an invariant
  * @param notes        what was left out, and why
  * @param inconclusive whether a comparison could not be made (a near tie made the routes legitimately differ)
+ * @param differences  the largest differences each comparison measured, for choosing tolerances
  */
-public record Findings(List<Violation> violations, List<String> notes, boolean inconclusive) {
+public record Findings(List<Violation> violations, List<String> notes, boolean inconclusive,
+                       List<Difference> differences) {
+    /**
+     * The largest differences one comparison found between two runs whose routes agreed.
+     *
+     * @param check   the comparison
+     * @param gate    the largest gate difference
+     * @param logProb the largest {@code |a - b| / (1 + |a|)} over the log-probabilities
+     */
+    public record Difference(String check, double gate, double logProb) {
+    }
+
     /** Copies the lists. */
     public Findings {
         violations = List.copyOf(violations);
         notes = List.copyOf(notes);
+        differences = List.copyOf(differences);
     }
 
     static Findings none() {
-        return new Findings(List.of(), List.of(), false);
+        return of(List.of());
     }
 
     static Findings of(List<Violation> violations) {
-        return new Findings(violations, List.of(), false);
+        return new Findings(violations, List.of(), false, List.of());
     }
 
     static Findings notes(List<String> notes) {
-        return new Findings(List.of(), notes, false);
+        return new Findings(List.of(), notes, false, List.of());
     }
 
     /**
@@ -41,7 +54,9 @@ public record Findings(List<Violation> violations, List<String> notes, boolean i
         v.addAll(other.violations);
         List<String> n = new ArrayList<>(notes);
         n.addAll(other.notes);
-        return new Findings(v, n, inconclusive || other.inconclusive);
+        List<Difference> d = new ArrayList<>(differences);
+        d.addAll(other.differences);
+        return new Findings(v, n, inconclusive || other.inconclusive, d);
     }
 
     /**

@@ -341,7 +341,8 @@ public final class RoutingChecks implements AutoCloseable {
         LogitsComparison c = LogitsComparison.of(check, audio.description(), want, got, tolerance, relabel);
         return new Findings(c.violations(), c.inconclusive() == null ? List.of()
                 : List.of(check + " inconclusive on " + audio.description() + ": " + c.inconclusive()),
-                c.inconclusive() != null);
+                c.inconclusive() != null, c.inconclusive() != null ? List.of()
+                : List.of(new Findings.Difference(check, c.maxGateDiff(), c.maxLogProbDiff())));
     }
 
     /** Bit-for-bit equality, reported as a {@code check} violation saying how {@code got} was run. */
