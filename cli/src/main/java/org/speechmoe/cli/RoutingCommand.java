@@ -106,7 +106,8 @@ final class RoutingCommand implements Callable<Integer> {
                 }
             }
             if (html) {
-                out.print(RoutingPage.html(m.path().getFileName().toString(), pages, frames, totals));
+                out.print(RoutingPage.html(modelChoice.model == null ? "the default model"
+                        : modelChoice.model.getFileName().toString(), pages, frames, totals));
             } else if (files > 0) {
                 out.println(json ? report(null, files, frames, totals)
                         : String.format(Locale.ROOT, "all %d files: %d frames", files, frames) + text(totals));
