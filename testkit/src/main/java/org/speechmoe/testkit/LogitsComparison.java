@@ -62,9 +62,10 @@ record LogitsComparison(List<Violation> violations, String inconclusive, double 
                     out.add(new Violation(check, input, l, t, String.format(Locale.ROOT,
                             "expert %d's gate %.7f, expected %.7f (difference %.2g, tolerance %.2g)%s", expected,
                             got.gates()[i], want.gates()[i], diff, tolerance.gate(), out.isEmpty() && l > 0
-                                    ? String.format(Locale.ROOT, "; layers 0 to %d agree, so the difference starts "
-                                            + "in layer %d's experts or in block %d before its router", l - 1, l - 1,
-                                            l) : "")));
+                                    ? String.format(Locale.ROOT, "; %s, so the difference starts in layer "
+                                            + "%d's experts or in block %d before its router", l == 1
+                                            ? "layer 0 agrees" : "layers 0 to " + (l - 1) + " agree", l - 1, l)
+                                    : "")));
                     reported = true;
                 }
             }
