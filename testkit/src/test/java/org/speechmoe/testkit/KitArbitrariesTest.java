@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** The kit's generators: audio of the stated length in [-1, 1], excerpts inside their recording, permutations. */
 class KitArbitrariesTest {
-    @Property(tries = 50)
+    @Property(tries = 20)
     void generatedSignalsHaveTheirLengthAndStayInRange(@ForAll("signals") SignalRecipe recipe) {
         KitAudio a = recipe.audio();
         assertEquals(recipe.centiseconds() * SignalRecipe.SAMPLE_RATE / 100, a.samples().length);
@@ -39,7 +39,7 @@ class KitArbitrariesTest {
         return KitArbitraries.excerpts(List.of(new KitAudio("ramp.wav", RAMP, 8000)), 3);
     }
 
-    @Property(tries = 50)
+    @Property(tries = 20)
     void excerptsAreSlicesOfTheirRecordingAndSayWhere(@ForAll("rampExcerpts") KitAudio e) {
         int from = Math.round(e.samples()[0] * 8000);
         assertTrue(e.samples().length <= RAMP.length, e.toString());

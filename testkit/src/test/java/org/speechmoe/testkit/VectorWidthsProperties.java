@@ -1,6 +1,7 @@
 package org.speechmoe.testkit;
 
 import java.nio.file.Path;
+import net.jqwik.api.PropertyDefaults;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
@@ -12,9 +13,11 @@ import org.speechmoe.runtime.spi.BackendUnavailableException;
 /**
  * The kit on a model with q8 experts (the most width-dependent kernels), which the build runs again at each narrower
  * vector width ({@code -Dspeechmoe.vectorBits}, see the pom): every width is then held to the scalar specification.
- * Skipped where this machine's vectors are narrower than the width asked for.
+ * Skipped where this machine's vectors are narrower than the width asked for; fewer tries, as it runs once per
+ * width.
  */
 @AddLifecycleHook(VectorWidthsProperties.SkipAtUnsupportedWidth.class)
+@PropertyDefaults(tries = 4)
 class VectorWidthsProperties extends RoutingProperties {
     @Override
     protected Path model() {
