@@ -134,8 +134,10 @@ final class RoutingCommand implements Callable<Integer> {
             }
         }
         if (!json) {
-            out.println(violating == 0 ? "every check passed on every file"
-                    : "violations in " + violating + " of " + expansion.inputs().size() + " files");
+            int files = expansion.inputs().size() + expansion.problems().size();
+            out.println(violating + failures == 0 ? "every check passed on every file"
+                    : (violating > 0 ? "violations in " + violating + " of " + files + " files" : "no violations")
+                    + (failures > 0 ? "; " + failures + " of " + files + " files could not be checked" : ""));
         }
         out.flush();
         err.flush();

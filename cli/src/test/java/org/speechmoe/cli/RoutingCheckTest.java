@@ -48,6 +48,17 @@ class RoutingCheckTest {
     }
 
     @Test
+    void aFileThatCannotBeReadIsAFailureTheSummarySays() throws Exception {
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("not-audio", ".wav");
+        java.nio.file.Files.writeString(bad, "not audio");
+        CliTest.Run r = CliTest.run("routing", "--check", "--threads", "1", "-m", TestModel.path().toString(),
+                TestModel.wav("chirp").toString(), bad.toString());
+        assertEquals(SpeechMoeCli.EXIT_FAILED, r.exit(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.out().strip().endsWith("no violations; 1 of 2 files could not be checked"), r.out());
+    }
+
+    @Test
     void checkingIntoAnHtmlPageIsAUsageError() {
         CliTest.Run r = CliTest.run("routing", "--check", "--format", "html", TestModel.wav("chirp").toString());
         assertEquals(SpeechMoeCli.EXIT_USAGE, r.exit());
