@@ -3,6 +3,7 @@ package org.speechmoe.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ final class RoutingCommand implements Callable<Integer> {
                     Logits logits;
                     try {
                         logits = r.logits(input.path());
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         failures++;
                         err.println(SpeechMoeCli.message(SpeechMoeCli.describe(e)));
                         continue;
@@ -120,13 +121,13 @@ final class RoutingCommand implements Callable<Integer> {
 
     /** {@code --check}: the kit's checks per file; 1 when a check or a file failed. */
     private int check(SpeechMoeModel m, RecognizerOptions options, AudioInputs.Expansion expansion, PrintWriter out,
-                      PrintWriter err, boolean json, int failures) throws java.io.IOException {
+                      PrintWriter err, boolean json, int failures) throws IOException {
         int violating = 0;
         try (RoutingCheck c = new RoutingCheck(m.path(), options.threads())) {
             for (AudioInputs.Input input : expansion.inputs()) {
                 try {
                     violating += c.check(input.path(), input.name(), json, out).passed() ? 0 : 1;
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     failures++;
                     err.println(SpeechMoeCli.message(SpeechMoeCli.describe(e)));
                 }

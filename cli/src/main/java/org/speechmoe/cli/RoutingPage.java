@@ -1,7 +1,9 @@
 package org.speechmoe.cli;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * {@code routing --format html}: the routing report as one self-contained HTML page, its plots inline SVG drawn
@@ -60,8 +62,8 @@ final class RoutingPage {
         long[] gates = l.gateHistogram();
         String[] grey = new String[gates.length];
         String[] none = new String[gates.length];
-        java.util.Arrays.fill(grey, "#789");
-        java.util.Arrays.fill(none, "none");
+        Arrays.fill(grey, "#789");
+        Arrays.fill(none, "none");
         double lowest = 1.0 / l.experts();
         h.append(String.format(Locale.ROOT, "<p>Gates, from 1/%d to 1</p>%n", l.experts()));
         bars(h, "gates", l.layer(), gates, grey, none, i -> String.format(Locale.ROOT, "gate %.3f to %.3f",
@@ -76,7 +78,7 @@ final class RoutingPage {
 
     /** A bar chart of {@code values}, each bar with its count and label as a tooltip. */
     private static void bars(StringBuilder h, String kind, int layer, long[] values, String[] fills,
-                             String[] outlines, java.util.function.IntFunction<String> label) {
+                             String[] outlines, IntFunction<String> label) {
         long max = 1;
         for (long v : values) {
             max = Math.max(max, v);

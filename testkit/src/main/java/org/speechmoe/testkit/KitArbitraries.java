@@ -11,6 +11,7 @@ import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * The generators of the kit's properties: audio (generated signals, and excerpts of a user's recordings) and
@@ -84,8 +85,8 @@ public final class KitArbitraries {
                 throw new UncheckedIOException(e);
             }
         }
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(1, generated),
-                net.jqwik.api.Tuple.of(3, excerpts(read, maxSeconds)));
+        return Arbitraries.frequencyOf(Tuple.of(1, generated),
+                Tuple.of(3, excerpts(read, maxSeconds)));
     }
 
     /**

@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntBinaryOperator;
 import org.speechmoe.runtime.api.Logits;
-import org.speechmoe.runtime.api.ModelOptions;
 import org.speechmoe.runtime.api.Recognizer;
 import org.speechmoe.runtime.api.RecognizerOptions;
 import org.speechmoe.runtime.api.SpeechMoeModel;
@@ -316,7 +317,7 @@ public final class RoutingChecks implements AutoCloseable {
         while (count(idle) == 0 && part.samples().length / 2 >= part.sampleRate() / 5) {
             int n = part.samples().length / 2;
             part = new KitAudio(String.format(Locale.ROOT, "%s, its first %.2f s", audio.description(),
-                    (double) n / part.sampleRate()), java.util.Arrays.copyOf(part.samples(), n), part.sampleRate());
+                    (double) n / part.sampleRate()), Arrays.copyOf(part.samples(), n), part.sampleRate());
             want = logits(part);
             idle = idle(want);
         }
@@ -340,7 +341,7 @@ public final class RoutingChecks implements AutoCloseable {
     private boolean[][] idle(Logits logits) {
         boolean[][] idle = new boolean[model.layers()][model.experts()];
         for (int l = 0; l < model.layers(); l++) {
-            java.util.Arrays.fill(idle[l], true);
+            Arrays.fill(idle[l], true);
             for (int t = 0; t < logits.frames(); t++) {
                 idle[l][logits.routes()[l * logits.frames() + t]] = false;
             }
@@ -359,7 +360,7 @@ public final class RoutingChecks implements AutoCloseable {
     }
 
     private Findings compare(String check, KitAudio audio, Logits want, Logits got,
-                             java.util.function.IntBinaryOperator relabel) {
+                             IntBinaryOperator relabel) {
         LogitsComparison c = LogitsComparison.of(check, audio.description(), want, got, tolerance, relabel);
         return new Findings(c.violations(), c.inconclusive() == null ? List.of()
                 : List.of(check + " inconclusive on " + audio.description() + ": " + c.inconclusive()),
