@@ -46,7 +46,8 @@ final class RoutingCommand implements Callable<Integer> {
     @Option(names = "--check", description = "instead of the report, check the routing invariants of "
             + "speechmoe-testkit on each file (one expert per frame, gate = the router's maximum probability, "
             + "sparse = dense, relabelling, batching, threads and backends, idle experts never read; "
-            + "docs/ROUTING.md): exit 1 on a violation, naming the layer, frame and values")
+            + "docs/ROUTING.md): exit 1 on a violation, naming the layer, frame and values. It runs every backend "
+            + "itself, and the GPU when one is present, so --backend and --device do not apply")
     boolean check;
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "audio files and directories of audio files")
