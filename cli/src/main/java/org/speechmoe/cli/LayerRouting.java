@@ -85,6 +85,26 @@ final class LayerRouting {
         neighbours += other.neighbours;
     }
 
+    int layer() {
+        return layer;
+    }
+
+    int experts() {
+        return experts;
+    }
+
+    long frames() {
+        return frames;
+    }
+
+    long[] framesPerExpert() {
+        return framesPerExpert.clone();
+    }
+
+    long[] gateHistogram() {
+        return gateHistogram.clone();
+    }
+
     /** An empty layer to add recordings' layers to. */
     LayerRouting emptyCopy() {
         return new LayerRouting(layer, experts);
