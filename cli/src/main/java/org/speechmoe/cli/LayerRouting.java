@@ -28,6 +28,9 @@ final class LayerRouting {
     private final long[] gateHistogram = new long[GATE_BINS];
     private long switches;
     private long neighbours;
+    /** Frames compared with chunked decoding of a causal model, and of those the ones routed alike. */
+    private long compared;
+    private long agreeing;
 
     LayerRouting(int layer, int experts) {
         this.layer = layer;
@@ -83,6 +86,26 @@ final class LayerRouting {
         }
         switches += other.switches;
         neighbours += other.neighbours;
+        compared += other.compared;
+        agreeing += other.agreeing;
+    }
+
+    /**
+     * Compares this layer's routes in a full-context pass with those of chunk-by-chunk decoding of the same recording
+     * ({@code chunked}, the logits of a causal model's chunked pass).
+     */
+    void compareChunked(Logits full, Logits chunked) {
+        int n = Math.min(full.frames(), chunked.frames());
+        for (int t = 0; t < n; t++) {
+            compared++;
+            agreeing += full.routes()[layer * full.frames() + t] == chunked.routes()[layer * chunked.frames() + t]
+                    ? 1 : 0;
+        }
+    }
+
+    /** The share of frames routed alike in full-context and chunked decoding; NaN when none was compared. */
+    double chunkedAgreement() {
+        return compared == 0 ? Double.NaN : (double) agreeing / compared;
     }
 
     int layer() {
@@ -176,6 +199,9 @@ final class LayerRouting {
         for (long n : gateHistogram) {
             histogram.add(n);
         }
+        if (compared > 0) {
+            o.put("chunked_agreement", TranscriptJson.round(chunkedAgreement(), 1e4));
+        }
         return o;
     }
 
@@ -192,6 +218,7 @@ final class LayerRouting {
                 + "  mean gate %.3f  switch rate %.3f  dead %s  overloaded %s%n    gates in %d bins from 1/%d to 1: %s",
                 layer, counts, entropy(), Math.log(experts) / Math.log(2), balance(), meanGate(), switchRate(),
                 dead().isEmpty() ? "-" : dead(), overloaded().isEmpty() ? "-" : overloaded(), GATE_BINS, experts,
-                histogram);
+                histogram) + (compared == 0 ? "" : String.format(Locale.ROOT,
+                "%n    routes as in chunked decoding: %.1f %% of %d frames", 100 * chunkedAgreement(), compared));
     }
 }

@@ -50,6 +50,15 @@ final class RoutingCommand implements Callable<Integer> {
             + "itself, and the GPU when one is present, so --backend and --device do not apply")
     boolean check;
 
+    @Option(names = "--chunk-size", paramLabel = "N", description = "a causal model: also decode each file chunk by "
+            + "chunk (N output frames a chunk, as a stream does) and report per layer the share of frames routed as "
+            + "in the full-context pass")
+    Integer chunkSize;
+
+    @Option(names = "--left-chunks", paramLabel = "M", description = "with --chunk-size: attend to M earlier chunks "
+            + "(default: all)")
+    Integer leftChunks;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "audio files and directories of audio files")
     List<Path> paths;
 
@@ -58,6 +67,14 @@ final class RoutingCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json") && !format.equals("html")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--format must be text, json or html, got "
                     + format);
+        }
+        if (chunkSize != null && (chunkSize < 1 || check)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), check ? "--chunk-size is a report option, "
+                    + "not one of --check" : "--chunk-size must be at least 1 frame, got " + chunkSize);
+        }
+        if (leftChunks != null && (leftChunks < 0 || chunkSize == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), chunkSize == null
+                    ? "--left-chunks needs --chunk-size" : "--left-chunks must be 0 or more, got " + leftChunks);
         }
         if (check && format.equals("html")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--check reports as text or json, not html");
@@ -71,6 +88,10 @@ final class RoutingCommand implements Callable<Integer> {
         expansion.problems().forEach(p -> err.println(SpeechMoeCli.message(p)));
         RecognizerOptions options = engine.recognizer(spec, RecognizerOptions.DEFAULT_BEAM_WIDTH);
         try (SpeechMoeModel m = engine.open(modelChoice.model)) {
+            if (chunkSize != null && !m.config().streamable()) {
+                throw new IOException("the model is full-context (causal: false): it has no chunked decoding to "
+                        + "compare routes with; drop --chunk-size");
+            }
             if (check) {
                 return check(m, options, expansion, out, err, json, failures);
             }
@@ -81,14 +102,20 @@ final class RoutingCommand implements Callable<Integer> {
             try (Recognizer r = m.newRecognizer(options)) {
                 for (AudioInputs.Input input : expansion.inputs()) {
                     Logits logits;
+                    Logits chunked;
                     try {
                         logits = r.logits(input.path());
+                        chunked = chunkSize == null ? null
+                                : r.logits(input.path(), chunkSize, leftChunks == null ? -1 : leftChunks);
                     } catch (IOException e) {
                         failures++;
                         err.println(SpeechMoeCli.message(SpeechMoeCli.describe(e)));
                         continue;
                     }
                     List<LayerRouting> layers = LayerRouting.of(logits);
+                    if (chunked != null) {
+                        layers.forEach(l -> l.compareChunked(logits, chunked));
+                    }
                     if (html) {
                         pages.add(new RoutingPage.FileRouting(input.name(), logits.frames(), logits.routes(), layers));
                     } else {

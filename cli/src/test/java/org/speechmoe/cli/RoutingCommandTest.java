@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.speechmoe.converter.Converter;
+import org.speechmoe.format.DType;
 import org.speechmoe.runtime.api.Logits;
 
 /** The routing report: its figures on a planted routing, and the command over real files. */
@@ -74,5 +77,29 @@ class RoutingCommandTest {
         CliTest.Run missing = CliTest.run("routing", dir.resolve("nothing.wav").toString());
         assertEquals(SpeechMoeCli.EXIT_FAILED, missing.exit());
         assertEquals(1, missing.err().lines().count(), missing.err());
+    }
+
+    /** A causal model's routes in chunked decoding against its full-context pass; a full-context model has none. */
+    @Test
+    void chunkedAgreementIsReportedForACausalModel(@TempDir Path tmp) throws Exception {
+        Path causal = tmp.resolve("causal.smoe");
+        Path dir = LogitsChunkedTest.CAUSAL;
+        Converter.convert(new Converter.Request(dir.resolve("train.yaml"), dir.resolve("final.pt"),
+                dir.resolve("units.txt"), dir.resolve("global_cmvn"), causal, DType.F32));
+        String wav = TestModel.wav("mixed").toString();
+        CliTest.Run json = CliTest.run("routing", "-m", causal.toString(), "--format", "json", "--chunk-size", "4",
+                wav);
+        assertEquals(0, json.exit(), json.err());
+        JsonNode file = new ObjectMapper().readTree(json.out().lines().findFirst().orElseThrow());
+        for (JsonNode layer : file.get("layers")) {
+            double agreement = layer.get("chunked_agreement").asDouble();
+            assertTrue(agreement >= 0 && agreement <= 1, layer.toString());
+        }
+        CliTest.Run full = CliTest.run("routing", "-m", causal.toString(), "--chunk-size", "1000", wav);
+        assertTrue(full.out().contains("routes as in chunked decoding: 100.0 %"),
+                "a chunk longer than the recording is the full pass: " + full.out());
+        CliTest.Run refused = CliTest.run("routing", "-m", TestModel.path().toString(), "--chunk-size", "4", wav);
+        assertEquals(SpeechMoeCli.EXIT_FAILED, refused.exit());
+        assertTrue(refused.err().contains("full-context"), refused.err());
     }
 }
