@@ -1,0 +1,75 @@
+package org.speechmoe.spark;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.speechmoe.runtime.api.LanguageModel;
+import org.speechmoe.runtime.api.Recognizer;
+import org.speechmoe.runtime.api.SpeechMoeModel;
+
+/**
+ * The models of this JVM (an executor's, or the driver's in local mode): each model and language model file opened
+ * once, memory-mapped and shared by every task thread, and closed when the JVM shuts down; one recognizer per task
+ * thread and settings, kept by the thread for its later tasks (executors reuse their task threads).
+ */
+final class ExecutorModels {
+    /** Open models by file; {@code ""} is the default model. */
+    private static final Map<String, SpeechMoeModel> MODELS = new HashMap<>();
+    /** Open language models by file; {@code ""} is the default one. */
+    private static final Map<String, LanguageModel> LANGUAGE_MODELS = new HashMap<>();
+    private static final ThreadLocal<Map<DecodingSettings, Recognizer>> RECOGNIZERS =
+            ThreadLocal.withInitial(HashMap::new);
+    private static boolean hookAdded;
+
+    private ExecutorModels() {
+    }
+
+    /** This thread's recognizer for {@code settings}, opening the models on the JVM's first use. */
+    static Recognizer recognizer(DecodingSettings settings) throws IOException {
+        Map<DecodingSettings, Recognizer> mine = RECOGNIZERS.get();
+        Recognizer r = mine.get(settings);
+        if (r == null) {
+            SpeechMoeModel model = model(settings.model());
+            String lmFile = settings.languageModelFile();
+            LanguageModel lm = lmFile == null ? null : languageModel(lmFile);
+            r = model.newRecognizer(settings.options(lm));
+            mine.put(settings, r);
+        }
+        return r;
+    }
+
+    private static synchronized SpeechMoeModel model(String file) throws IOException {
+        SpeechMoeModel m = MODELS.get(file);
+        if (m == null) {
+            closeAtShutdown();
+            m = file.isEmpty() ? SpeechMoeModel.openDefault() : SpeechMoeModel.open(Path.of(file));
+            MODELS.put(file, m);
+        }
+        return m;
+    }
+
+    private static synchronized LanguageModel languageModel(String file) throws IOException {
+        LanguageModel lm = LANGUAGE_MODELS.get(file);
+        if (lm == null) {
+            closeAtShutdown();
+            lm = DecodingSettings.openLanguageModel(file);
+            LANGUAGE_MODELS.put(file, lm);
+        }
+        return lm;
+    }
+
+    private static void closeAtShutdown() {
+        if (!hookAdded) {
+            Runtime.getRuntime().addShutdownHook(new Thread(ExecutorModels::closeAll, "speechmoe-close-models"));
+            hookAdded = true;
+        }
+    }
+
+    private static synchronized void closeAll() {
+        MODELS.values().forEach(SpeechMoeModel::close);
+        LANGUAGE_MODELS.values().forEach(LanguageModel::close);
+        MODELS.clear();
+        LANGUAGE_MODELS.clear();
+    }
+}
