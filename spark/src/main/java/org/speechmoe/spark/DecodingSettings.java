@@ -39,6 +39,15 @@ record DecodingSettings(String model, String languageModel, int beamWidth, doubl
                 threads);
     }
 
+    /**
+     * Checks the values as the recognizer will, so that bad parameters fail once, where they are set.
+     *
+     * @throws IllegalArgumentException naming the bad value
+     */
+    void check() {
+        withThreads(Math.max(1, threads)).options(null);
+    }
+
     boolean defaultModel() {
         return model.isEmpty();
     }

@@ -332,7 +332,7 @@ public final class SpeechMoeTranscriber extends Transformer implements DefaultPa
         transformSchema(dataset.schema(), true);
         DecodingSettings settings = settings();
         // Bad parameters fail here, on the driver, rather than in every task.
-        settings.options(null);
+        settings.check();
         Input input = input(dataset.schema());
         SparkContext sc = dataset.sparkSession().sparkContext();
         Broadcast<HadoopConf> hadoop = input == Input.PATH ? JavaSparkContext.fromSparkContext(sc)

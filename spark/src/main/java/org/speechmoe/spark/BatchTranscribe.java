@@ -1,0 +1,160 @@
+package org.speechmoe.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The batch job for those who write no Spark code: every file under a folder (or matching a glob) transcribed into one
+ * JSON line (or Parquet row) per file, {@code path}, {@code text}, {@code words}, {@code audio_seconds},
+ * {@code error}. A file that is not usable audio gets an {@code error} and the job goes on. Run by
+ * {@code spark-submit} on a cluster or by {@code spark/run-local.sh} on this machine (docs/SPARK.md).
+ */
+@Command(name = "BatchTranscribe", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Transcribes every file under a folder, or matching a glob, on Spark: one JSON line (or",
+                "Parquet row) per file with path, text, words, audio_seconds and error. A file that",
+                "is not usable audio gets an error and the others go on. Hidden files (.name, _name)",
+                "are skipped. Exit status: 0 done (error rows included); 1 the job failed (input",
+                "missing, output present, model unusable); 2 wrong usage."})
+public final class BatchTranscribe implements Callable<Integer> {
+    /** How the results are written. */
+    enum Format { json, parquet }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "DIR_OR_GLOB",
+            description = "a folder (read with its subfolders) or a glob, on any Hadoop file system")
+    String input;
+
+    @Option(names = "--output", required = true, paramLabel = "DIR", description = "the folder to create")
+    String output;
+
+    @Option(names = "--model", paramLabel = "F",
+            description = "a .smoe model on every executor's local disk (default: the default model)")
+    String model;
+
+    @Option(names = "--format", defaultValue = "json", paramLabel = "json|parquet",
+            description = "JSON Lines or Parquet (default: ${DEFAULT-VALUE})")
+    Format format;
+
+    @Option(names = "--lm", paramLabel = "FILE|none",
+            description = "language model (default: the default model's own with the default model, none with"
+                    + " --model)")
+    String lm;
+
+    @Option(names = "--beam", paramLabel = "N", description = "1: greedy; more: beam search (default: "
+            + org.speechmoe.runtime.api.RecognizerOptions.SEARCH_BEAM_WIDTH + " with a language model or hotwords,"
+            + " else 1)")
+    Integer beam;
+
+    @Option(names = "--hotword", paramLabel = "PHRASE[:BOOST]", description = "a phrase to favour (repeatable)")
+    List<String> hotwords = List.of();
+
+    @Option(names = "--threads-per-task", paramLabel = "N",
+            description = "kernel threads of each task (default: spark.task.cpus)")
+    Integer threadsPerTask;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "tasks to split the files into (default: min(files, 4 x the default parallelism))")
+    Integer partitions;
+
+    /**
+     * Runs the job on the session {@code spark-submit} (or {@code -Dspark.master}) configures, then stops it.
+     *
+     * @param args the command line; {@code --help} lists it
+     */
+    public static void main(String[] args) {
+        int exit = commandLine().execute(args);
+        SparkSession.getActiveSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+        System.exit(exit);
+    }
+
+    /** The command line with one-line errors: 2 for wrong usage, 1 for a failed job. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new BatchTranscribe());
+        cl.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("BatchTranscribe: " + e.getMessage()
+                    + " (see BatchTranscribe --help)");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            c.getErr().println("BatchTranscribe: " + reason(e));
+            return 1;
+        });
+        return cl;
+    }
+
+    /** The first line of the innermost message: Spark wraps a task's failure in its stage's and its job's. */
+    static String reason(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message.strip().lines().findFirst().orElse("");
+    }
+
+    @Override
+    public Integer call() {
+        if (partitions != null && partitions < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1");
+        }
+        SpeechMoeTranscriber transcriber = new SpeechMoeTranscriber().setInputCol("path").setHotwords(
+                hotwords.toArray(String[]::new));
+        try {
+            if (model != null) {
+                transcriber.setModelPath(model);
+            }
+            if (lm != null) {
+                transcriber.setLanguageModel(lm);
+            }
+            if (beam != null) {
+                transcriber.setBeamWidth(beam);
+            }
+            if (threadsPerTask != null) {
+                transcriber.setThreadsPerTask(threadsPerTask);
+            }
+            transcriber.settings().check();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        SparkSession spark = SparkSession.builder().appName("speechmoe BatchTranscribe").getOrCreate();
+        // Only the paths: the executors stream the files themselves, so no file has to fit in a byte array.
+        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input)
+                .select("path");
+        long n = files.count();
+        int tasks = partitions != null ? partitions
+                : (int) Math.max(1, Math.min(n, 4L * spark.sparkContext().defaultParallelism()));
+        Dataset<Row> results = transcriber.transform(files.repartition(tasks))
+                .select(col("path"), col("transcript.text").as("text"), col("transcript.words").as("words"),
+                        col("transcript.audio_seconds").as("audio_seconds"), col("transcript.error").as("error"))
+                .sortWithinPartitions("path")
+                .persist();
+        try {
+            switch (format) {
+                case json -> results.write().option("ignoreNullFields", "false").json(output);
+                case parquet -> results.write().parquet(output);
+            }
+            long failed = results.filter(col("error").isNotNull()).count();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("BatchTranscribe: " + n + " files, " + failed + " with errors, written to " + output);
+            err.flush();
+        } finally {
+            results.unpersist();
+        }
+        return 0;
+    }
+}
