@@ -2,10 +2,12 @@ package org.speechmoe.spark;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -22,8 +24,8 @@ import picocli.CommandLine.Option;
         description = {"Transcribes every file under a folder, or matching a glob, on Spark: one JSON line (or",
                 "Parquet row) per file with path, text, words, audio_seconds and error. A file that",
                 "is not usable audio gets an error and the others go on. Hidden files (.name, _name)",
-                "are skipped. Exit status: 0 done (error rows included); 1 the job failed (input",
-                "missing, output present, model unusable); 2 wrong usage."})
+                "under a folder are skipped. Exit status: 0 done (error rows included); 1 the job",
+                "failed (no input files, output present, model unusable); 2 wrong usage."})
 public final class BatchTranscribe implements Callable<Integer> {
     /** How the results are written. */
     enum Format { json, parquet }
@@ -108,7 +110,7 @@ public final class BatchTranscribe implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (partitions != null && partitions < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--partitions must be at least 1");
         }
@@ -133,11 +135,11 @@ public final class BatchTranscribe implements Callable<Integer> {
         }
         SparkSession spark = SparkSession.builder().appName("speechmoe BatchTranscribe").getOrCreate();
         // Only the paths: the executors stream the files themselves, so no file has to fit in a byte array.
-        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(input)
-                .select("path");
-        long n = files.count();
+        List<String> paths = InputFiles.list(input, spark.sparkContext().hadoopConfiguration());
+        int n = paths.size();
         int tasks = partitions != null ? partitions
-                : (int) Math.max(1, Math.min(n, 4L * spark.sparkContext().defaultParallelism()));
+                : Math.max(1, Math.min(n, 4 * spark.sparkContext().defaultParallelism()));
+        Dataset<Row> files = spark.createDataset(paths, Encoders.STRING()).toDF("path");
         Dataset<Row> results = transcriber.transform(files.repartition(tasks))
                 .select(col("path"), col("transcript.text").as("text"), col("transcript.words").as("words"),
                         col("transcript.audio_seconds").as("audio_seconds"), col("transcript.error").as("error"))
