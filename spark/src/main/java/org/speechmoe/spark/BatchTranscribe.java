@@ -83,6 +83,17 @@ public final class BatchTranscribe implements Callable<Integer> {
         System.exit(exit);
     }
 
+    /**
+     * Runs the job in the active (or a new) session and leaves it running: for a driver program in Java, Scala or
+     * PySpark ({@code spark._jvm.org.speechmoe.spark.BatchTranscribe.run([...])}).
+     *
+     * @param args the command line, as {@link #main} takes it
+     * @return the exit status: 0 done, 1 the job failed, 2 wrong usage (the reason is one line on stderr)
+     */
+    public static int run(List<String> args) {
+        return commandLine().execute(args.toArray(String[]::new));
+    }
+
     /** The command line with one-line errors: 2 for wrong usage, 1 for a failed job. */
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new BatchTranscribe());

@@ -12,7 +12,7 @@ import org.speechmoe.runtime.api.Transcript;
  * The transcriber's output column: a struct of {@code text}, {@code words} (each {@code word}, {@code start},
  * {@code end} in seconds, {@code confidence}), {@code audio_seconds}, {@code realtime_factor} and {@code error}. A
  * recording that could not be transcribed has only {@code error}, the others null; one that was has a null
- * {@code error}.
+ * {@code error}. As in the CLI's JSON, times are rounded to the millisecond and the realtime factor to 4 decimals.
  */
 final class TranscriptStruct {
     static final StructType WORD = DataTypes.createStructType(List.of(
@@ -33,8 +33,14 @@ final class TranscriptStruct {
 
     static Row of(Transcript t) {
         List<Row> words = t.words().stream()
-                .map(w -> RowFactory.create(w.text(), w.start(), w.end(), w.confidence())).toList();
-        return RowFactory.create(t.text(), words, t.audioSeconds(), t.realtimeFactor(), null);
+                .map(w -> RowFactory.create(w.text(), ms(w.start()), ms(w.end()), w.confidence())).toList();
+        return RowFactory.create(t.text(), words, ms(t.audioSeconds()), Math.round(t.realtimeFactor() * 1e4) / 1e4,
+                null);
+    }
+
+    /** Seconds rounded to the millisecond. */
+    static double ms(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
     }
 
     static Row error(String message) {

@@ -45,13 +45,13 @@ class SpeechMoeTranscriberTest {
             Row got = row.getStruct(1);
             assertNull(got.getAs("error"), row.getString(0));
             assertEquals(want.text(), got.getAs("text"), row.getString(0));
-            assertEquals(want.audioSeconds(), (double) got.getAs("audio_seconds"), 0.0);
+            assertEquals(TranscriptStruct.ms(want.audioSeconds()), (double) got.getAs("audio_seconds"), 0.0);
             List<String> words = new ArrayList<>();
             for (Row w : got.<Row>getList(got.fieldIndex("words"))) {
                 words.add(w.getString(0) + "@" + w.getDouble(1) + "-" + w.getDouble(2) + ":" + w.getFloat(3));
             }
-            assertEquals(want.words().stream().map(w -> w.text() + "@" + w.start() + "-" + w.end() + ":"
-                    + w.confidence()).toList(), words);
+            assertEquals(want.words().stream().map(w -> w.text() + "@" + TranscriptStruct.ms(w.start()) + "-"
+                    + TranscriptStruct.ms(w.end()) + ":" + w.confidence()).toList(), words);
         }
     }
 
