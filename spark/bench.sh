@@ -3,7 +3,8 @@
 # parallel) against the BatchTranscribe job on a local Spark with 1 and 2 executor threads, on the same N files (the
 # WAVs of samples/ and testdata/commands/, copied round-robin) with the same default decoding (the default model with
 # its language model). Times are whole commands, JVM (and Spark) start included; the builds are done before, untimed.
-# Checks that every run gives every file the same text.
+# Each command also runs on the first file alone: "steady" is (N - 1) files per the extra time the N files took, the
+# throughput with the start-up costs taken out. Checks that every run gives every file the same text.
 #
 #   spark/bench.sh [N]        (N files, default 200)
 set -euo pipefail
@@ -13,12 +14,13 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-mkdir "$work/in"
+mkdir "$work/in" "$work/one"
 sources=("$root"/samples/*.wav "$root"/testdata/commands/*.wav)
 for ((i = 0; i < n; i++)); do
   src="${sources[i % ${#sources[@]}]}"
   cp "$src" "$work/in/$(printf %05d "$i")-$(basename "$src")"
 done
+cp "$work/in/00000-"* "$work/one/"
 
 # Untimed: build the CLI's jar and run-local.sh's class path.
 "$root/speechmoe" transcribe --format json "${sources[0]}" >/dev/null
@@ -34,10 +36,14 @@ run() {
   end="$(seconds)"
   took[$name]="$(awk "BEGIN { print $end - $start }")"
 }
-run cli-1-thread "$root/speechmoe" transcribe --no-progress --format json --threads 1 "$work/in" >"$work/cli1.json"
-run cli-2-threads "$root/speechmoe" transcribe --no-progress --format json --threads 2 "$work/in" >"$work/cli2.json"
-run "spark-local[1]" env SPARK_MASTER='local[1]' "$root/spark/run-local.sh" "$work/in" "$work/s1" 2>/dev/null
-run "spark-local[2]" env SPARK_MASTER='local[2]' "$root/spark/run-local.sh" "$work/in" "$work/s2" 2>/dev/null
+for set in one in; do
+  run "cli-1-thread/$set" "$root/speechmoe" transcribe --no-progress --format json --threads 1 "$work/$set" \
+    >"$work/cli1-$set.json"
+  run "cli-2-threads/$set" "$root/speechmoe" transcribe --no-progress --format json --threads 2 "$work/$set" \
+    >"$work/cli2-$set.json"
+  run "spark-local[1]/$set" env SPARK_MASTER='local[1]' "$root/spark/run-local.sh" "$work/$set" "$work/s1-$set" 2>/dev/null
+  run "spark-local[2]/$set" env SPARK_MASTER='local[2]' "$root/spark/run-local.sh" "$work/$set" "$work/s2-$set" 2>/dev/null
+done
 
 python3 - "$work" <<'PY'
 import glob, json, os, sys
@@ -48,9 +54,9 @@ def texts(lines, key):
         o = json.loads(line)
         out[os.path.basename(o[key])] = (o["text"], o["audio_seconds"])
     return out
-runs = {"cli-1-thread": texts(open(f"{work}/cli1.json"), "file"),
-        "cli-2-threads": texts(open(f"{work}/cli2.json"), "file")}
-for name, d in (("spark-local[1]", "s1"), ("spark-local[2]", "s2")):
+runs = {"cli-1-thread": texts(open(f"{work}/cli1-in.json"), "file"),
+        "cli-2-threads": texts(open(f"{work}/cli2-in.json"), "file")}
+for name, d in (("spark-local[1]", "s1-in"), ("spark-local[2]", "s2-in")):
     lines = [l for p in sorted(glob.glob(f"{work}/{d}/part-*")) for l in open(p)]
     runs[name] = texts(lines, "path")
 first = runs["cli-1-thread"]
@@ -59,7 +65,10 @@ for name, r in runs.items():
         sys.exit(f"bench: {name} gives other texts than cli-1-thread")
 print(f"{len(first)} files, {sum(v[1] for v in first.values()):.1f} s of audio; same text for every file in every run")
 PY
-printf '%-16s %10s %12s\n' run seconds files/hour
+printf '%-16s %10s %12s %10s %12s\n' run "N files s" files/hour "1 file s" steady/hour
 for name in cli-1-thread cli-2-threads "spark-local[1]" "spark-local[2]"; do
-  printf '%-16s %10.1f %12.0f\n' "$name" "${took[$name]}" "$(awk "BEGIN { print $n * 3600 / ${took[$name]} }")"
+  all="${took[$name/in]}"
+  one="${took[$name/one]}"
+  printf '%-16s %10.1f %12.0f %10.1f %12.0f\n' "$name" "$all" "$(awk "BEGIN { print $n * 3600 / $all }")" "$one" \
+    "$(awk "BEGIN { print ($n - 1) * 3600 / ($all - $one) }")"
 done
