@@ -102,6 +102,12 @@ class BrokenInputsTest {
         JsonNode bad = byName.get("notes.txt");
         assertTrue(bad.get("text").isNull());
         assertTrue(bad.get("error").asText().startsWith(bad.get("path").asText()), bad.toString());
+
+        StringWriter again = new StringWriter();
+        cl.setErr(new PrintWriter(again));
+        assertEquals(1, cl.execute("--input", good.toString(), "--output", out.toString()));
+        assertEquals(1, again.toString().lines().count(), again.toString());
+        assertTrue(again.toString().contains("already exists"), again.toString());
     }
 
     @Test
