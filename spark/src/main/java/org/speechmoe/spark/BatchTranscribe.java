@@ -150,6 +150,7 @@ public final class BatchTranscribe implements Callable<Integer> {
         int n = paths.size();
         int tasks = partitions != null ? partitions
                 : Math.max(1, Math.min(n, 4 * spark.sparkContext().defaultParallelism()));
+        long start = System.nanoTime();
         Dataset<Row> files = spark.createDataset(paths, Encoders.STRING()).toDF("path");
         Dataset<Row> results = transcriber.transform(files.repartition(tasks))
                 .select(col("path"), col("transcript.text").as("text"), col("transcript.words").as("words"),
@@ -161,9 +162,11 @@ public final class BatchTranscribe implements Callable<Integer> {
                 case json -> results.write().option("ignoreNullFields", "false").json(output);
                 case parquet -> results.write().parquet(output);
             }
+            double seconds = (System.nanoTime() - start) / 1e9;
             long failed = results.filter(col("error").isNotNull()).count();
             PrintWriter err = spec.commandLine().getErr();
-            err.println("BatchTranscribe: " + n + " files, " + failed + " with errors, written to " + output);
+            err.printf("BatchTranscribe: %d files, %d with errors, transcribed and written in %.1f s to %s%n", n, failed,
+                    seconds, output);
             err.flush();
         } finally {
             results.unpersist();

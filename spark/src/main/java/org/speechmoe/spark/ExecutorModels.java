@@ -30,33 +30,31 @@ final class ExecutorModels {
         Map<DecodingSettings, Recognizer> mine = RECOGNIZERS.get();
         Recognizer r = mine.get(settings);
         if (r == null) {
-            SpeechMoeModel model = model(settings.model());
+            SpeechMoeModel model = shared(MODELS, settings.model(),
+                    f -> f.isEmpty() ? SpeechMoeModel.openDefault() : SpeechMoeModel.open(Path.of(f)));
             String lmFile = settings.languageModelFile();
-            LanguageModel lm = lmFile == null ? null : languageModel(lmFile);
+            LanguageModel lm = lmFile == null ? null
+                    : shared(LANGUAGE_MODELS, lmFile, DecodingSettings::openLanguageModel);
             r = model.newRecognizer(settings.options(lm));
             mine.put(settings, r);
         }
         return r;
     }
 
-    private static synchronized SpeechMoeModel model(String file) throws IOException {
-        SpeechMoeModel m = MODELS.get(file);
-        if (m == null) {
-            closeAtShutdown();
-            m = file.isEmpty() ? SpeechMoeModel.openDefault() : SpeechMoeModel.open(Path.of(file));
-            MODELS.put(file, m);
-        }
-        return m;
+    /** How a file of one kind is opened. */
+    private interface Opener<T> {
+        T open(String file) throws IOException;
     }
 
-    private static synchronized LanguageModel languageModel(String file) throws IOException {
-        LanguageModel lm = LANGUAGE_MODELS.get(file);
-        if (lm == null) {
+    /** The open model of {@code file} in {@code open}, opening it on first use. */
+    private static synchronized <T> T shared(Map<String, T> open, String file, Opener<T> opener) throws IOException {
+        T m = open.get(file);
+        if (m == null) {
             closeAtShutdown();
-            lm = DecodingSettings.openLanguageModel(file);
-            LANGUAGE_MODELS.put(file, lm);
+            m = opener.open(file);
+            open.put(file, m);
         }
-        return lm;
+        return m;
     }
 
     private static void closeAtShutdown() {

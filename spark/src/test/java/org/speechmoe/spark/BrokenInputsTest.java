@@ -71,9 +71,7 @@ class BrokenInputsTest {
     void theBatchJobWritesOneJsonLinePerFileErrorsIncluded() throws Exception {
         Path out = dir.resolveSibling(dir.getFileName() + "-out");
         StringWriter err = new StringWriter();
-        CommandLine cl = BatchTranscribe.commandLine();
-        cl.setErr(new PrintWriter(err));
-        TestSpark.session();
+        CommandLine cl = batch(err);
         int exit = cl.execute("--input", dir.toString(), "--output", out.toString(), "--lm", "none", "--beam", "1");
         assertEquals(0, exit, err.toString());
         assertTrue(err.toString().contains("6 files, 4 with errors"), err.toString());
@@ -103,31 +101,33 @@ class BrokenInputsTest {
         assertTrue(bad.get("text").isNull());
         assertTrue(bad.get("error").asText().startsWith(bad.get("path").asText()), bad.toString());
 
-        StringWriter again = new StringWriter();
-        cl.setErr(new PrintWriter(again));
-        assertEquals(1, cl.execute("--input", good.toString(), "--output", out.toString()));
-        assertEquals(1, again.toString().lines().count(), again.toString());
-        assertTrue(again.toString().contains("already exists"), again.toString());
+        assertFailsInOneLine("already exists", "--input", good.toString(), "--output", out.toString());
     }
 
     @Test
     void aMissingInputIsOneLineAndExitOne() {
-        StringWriter err = new StringWriter();
+        assertFailsInOneLine("no such file or folder", "--input", dir.resolve("missing").toString(), "--output",
+                dir.resolve("never").toString());
+    }
+
+    /** The batch job's command line in the tests' session, writing its messages to {@code err}. */
+    static CommandLine batch(StringWriter err) {
+        TestSpark.session();
         CommandLine cl = BatchTranscribe.commandLine();
         cl.setErr(new PrintWriter(err));
-        TestSpark.session();
-        int exit = cl.execute("--input", dir.resolve("missing").toString(), "--output",
-                dir.resolve("never").toString());
-        assertEquals(1, exit);
+        return cl;
+    }
+
+    static void assertFailsInOneLine(String reason, String... args) {
+        StringWriter err = new StringWriter();
+        assertEquals(1, batch(err).execute(args), err.toString());
         assertEquals(1, err.toString().lines().count(), err.toString());
-        assertTrue(err.toString().contains("missing"), err.toString());
+        assertTrue(err.toString().contains(reason), err.toString());
     }
 
     @Test
     void wrongUsageIsExitTwo() {
-        StringWriter err = new StringWriter();
-        CommandLine cl = BatchTranscribe.commandLine();
-        cl.setErr(new PrintWriter(err));
+        CommandLine cl = batch(new StringWriter());
         assertEquals(2, cl.execute("--input", "x"));
         assertEquals(2, cl.execute("--input", "x", "--output", "y", "--format", "csv"));
         assertEquals(2, cl.execute("--input", "x", "--output", "y", "--beam", "-1"));
