@@ -4,7 +4,9 @@
 # WAVs of samples/ and testdata/commands/, copied round-robin) with the same default decoding (the default model with
 # its language model). Times are whole commands, JVM (and Spark) start included; the builds are done before, untimed.
 # Each command also runs on the first file alone: "steady" is (N - 1) files per the extra time the N files took, the
-# throughput with the start-up costs taken out. Checks that every run gives every file the same text.
+# throughput with the start-up costs taken out; for Spark, "job s" is the time BatchTranscribe reports for the
+# transcription and writing of the N files itself (its session started, its input listed). Checks that every run gives
+# every file the same text.
 #
 #   spark/bench.sh [N]        (N files, default 200)
 set -euo pipefail
@@ -41,8 +43,8 @@ for set in one in; do
     >"$work/cli1-$set.json"
   run "cli-2-threads/$set" "$root/speechmoe" transcribe --no-progress --format json --threads 2 "$work/$set" \
     >"$work/cli2-$set.json"
-  run "spark-local[1]/$set" env SPARK_MASTER='local[1]' "$root/spark/run-local.sh" "$work/$set" "$work/s1-$set" 2>/dev/null
-  run "spark-local[2]/$set" env SPARK_MASTER='local[2]' "$root/spark/run-local.sh" "$work/$set" "$work/s2-$set" 2>/dev/null
+  run "spark-local[1]/$set" env SPARK_MASTER='local[1]' "$root/spark/run-local.sh" "$work/$set" "$work/s1-$set" 2>"$work/s1-$set.err"
+  run "spark-local[2]/$set" env SPARK_MASTER='local[2]' "$root/spark/run-local.sh" "$work/$set" "$work/s2-$set" 2>"$work/s2-$set.err"
 done
 
 python3 - "$work" <<'PY'
@@ -65,10 +67,18 @@ for name, r in runs.items():
         sys.exit(f"bench: {name} gives other texts than cli-1-thread")
 print(f"{len(first)} files, {sum(v[1] for v in first.values()):.1f} s of audio; same text for every file in every run")
 PY
-printf '%-16s %10s %12s %10s %12s\n' run "N files s" files/hour "1 file s" steady/hour
+job_seconds() { sed -n 's/^BatchTranscribe: .* written in \([0-9.]*\) s to .*/\1/p' "$1"; }
+printf '%-16s %10s %12s %10s %12s %8s %12s\n' run "N files s" files/hour "1 file s" steady/hour "job s" job/hour
 for name in cli-1-thread cli-2-threads "spark-local[1]" "spark-local[2]"; do
   all="${took[$name/in]}"
   one="${took[$name/one]}"
-  printf '%-16s %10.1f %12.0f %10.1f %12.0f\n' "$name" "$all" "$(awk "BEGIN { print $n * 3600 / $all }")" "$one" \
-    "$(awk "BEGIN { print ($n - 1) * 3600 / ($all - $one) }")"
+  job="-"
+  job_rate="-"
+  case $name in
+    "spark-local[1]") job="$(job_seconds "$work/s1-in.err")" ;;
+    "spark-local[2]") job="$(job_seconds "$work/s2-in.err")" ;;
+  esac
+  [ "$job" != "-" ] && job_rate="$(awk "BEGIN { printf \"%.0f\", $n * 3600 / $job }")"
+  printf '%-16s %10.1f %12.0f %10.1f %12.0f %8s %12s\n' "$name" "$all" "$(awk "BEGIN { print $n * 3600 / $all }")" \
+    "$one" "$(awk "BEGIN { print ($n - 1) * 3600 / ($all - $one) }")" "$job" "$job_rate"
 done
