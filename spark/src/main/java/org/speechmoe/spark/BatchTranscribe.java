@@ -109,12 +109,18 @@ public final class BatchTranscribe implements Callable<Integer> {
         return cl;
     }
 
-    /** The first line of the innermost message: Spark wraps a task's failure in its stage's and its job's. */
+    /**
+     * The first line of the first message not from Spark: Spark wraps a task's failure in its stage's and its job's,
+     * whose messages hold the stack trace too. Spark's own errors (a path that exists) keep their message.
+     */
     static String reason(Throwable e) {
         String message = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 message = t.getMessage();
+                if (!t.getClass().getName().startsWith("org.apache.spark.")) {
+                    break;
+                }
             }
         }
         return message == null ? e.getClass().getSimpleName() : message.strip().lines().findFirst().orElse("");
@@ -145,6 +151,10 @@ public final class BatchTranscribe implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         SparkSession spark = SparkSession.builder().appName("speechmoe BatchTranscribe").getOrCreate();
+        if (spark.sparkContext().isLocal()) {
+            // The executors are this JVM: an unusable model is one line here rather than every task's failure log.
+            ExecutorModels.open(transcriber.settings());
+        }
         // Only the paths: the executors stream the files themselves, so no file has to fit in a byte array.
         List<String> paths = InputFiles.list(input, spark.sparkContext().hadoopConfiguration());
         int n = paths.size();

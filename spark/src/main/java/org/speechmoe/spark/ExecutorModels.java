@@ -1,6 +1,7 @@
 package org.speechmoe.spark;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,15 +31,32 @@ final class ExecutorModels {
         Map<DecodingSettings, Recognizer> mine = RECOGNIZERS.get();
         Recognizer r = mine.get(settings);
         if (r == null) {
-            SpeechMoeModel model = shared(MODELS, settings.model(),
-                    f -> f.isEmpty() ? SpeechMoeModel.openDefault() : SpeechMoeModel.open(Path.of(f)));
-            String lmFile = settings.languageModelFile();
-            LanguageModel lm = lmFile == null ? null
-                    : shared(LANGUAGE_MODELS, lmFile, DecodingSettings::openLanguageModel);
-            r = model.newRecognizer(settings.options(lm));
+            SpeechMoeModel model = model(settings);
+            r = model.newRecognizer(settings.options(languageModel(settings)));
             mine.put(settings, r);
         }
         return r;
+    }
+
+    /**
+     * Opens the models {@code settings} name in this JVM, if not open yet.
+     *
+     * @throws IOException one line: "cannot open the model FILE: reason" (or the language model)
+     */
+    static void open(DecodingSettings settings) throws IOException {
+        model(settings);
+        languageModel(settings);
+    }
+
+    private static SpeechMoeModel model(DecodingSettings settings) throws IOException {
+        return shared(MODELS, settings.model(), "model",
+                f -> f.isEmpty() ? SpeechMoeModel.openDefault() : SpeechMoeModel.open(Path.of(f)));
+    }
+
+    private static LanguageModel languageModel(DecodingSettings settings) throws IOException {
+        String file = settings.languageModelFile();
+        return file == null ? null
+                : shared(LANGUAGE_MODELS, file, "language model", DecodingSettings::openLanguageModel);
     }
 
     /** How a file of one kind is opened. */
@@ -47,11 +65,18 @@ final class ExecutorModels {
     }
 
     /** The open model of {@code file} in {@code open}, opening it on first use. */
-    private static synchronized <T> T shared(Map<String, T> open, String file, Opener<T> opener) throws IOException {
+    private static synchronized <T> T shared(Map<String, T> open, String file, String what, Opener<T> opener)
+            throws IOException {
         T m = open.get(file);
         if (m == null) {
             closeAtShutdown();
-            m = opener.open(file);
+            try {
+                m = opener.open(file);
+            } catch (IOException e) {
+                String reason = e instanceof NoSuchFileException ? "no such file" : e.getMessage();
+                throw new IOException("cannot open the " + what + " " + (file.isEmpty() ? "(the default one)" : file)
+                        + ": " + reason, e);
+            }
             open.put(file, m);
         }
         return m;

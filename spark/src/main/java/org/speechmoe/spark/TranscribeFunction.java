@@ -76,7 +76,7 @@ final class TranscribeFunction implements Serializable {
         try {
             r = ExecutorModels.recognizer(forThisTask());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the model: " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         try {
             return TranscriptStruct.of(pass.run(r));

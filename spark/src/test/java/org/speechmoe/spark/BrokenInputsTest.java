@@ -110,6 +110,12 @@ class BrokenInputsTest {
                 dir.resolve("never").toString());
     }
 
+    @Test
+    void aModelThatCannotBeOpenedFailsTheJobInOneLine() {
+        assertFailsInOneLine("cannot open the model", "--input", good.toString(), "--output",
+                dir.resolve("no-model").toString(), "--model", dir.resolve("missing.smoe").toString());
+    }
+
     /** The batch job's command line in the tests' session, writing its messages to {@code err}. */
     static CommandLine batch(StringWriter err) {
         TestSpark.session();
