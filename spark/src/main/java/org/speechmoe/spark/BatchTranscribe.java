@@ -157,6 +157,11 @@ public final class BatchTranscribe implements Callable<Integer> {
         }
         // Only the paths: the executors stream the files themselves, so no file has to fit in a byte array.
         List<String> paths = InputFiles.list(input, spark.sparkContext().hadoopConfiguration());
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
+        if (out.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(out)) {
+            // Spark would find it only when writing, after the work.
+            throw new IOException(output + " already exists: name a new folder for the output");
+        }
         int n = paths.size();
         int tasks = partitions != null ? partitions
                 : Math.max(1, Math.min(n, 4 * spark.sparkContext().defaultParallelism()));

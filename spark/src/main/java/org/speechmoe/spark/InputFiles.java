@@ -7,9 +7,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * The files a batch job reads: those matching a glob, and those under a folder with its subfolders, listed on the
@@ -34,16 +32,10 @@ final class InputFiles {
         }
         List<String> files = new ArrayList<>();
         for (FileStatus match : matches) {
-            if (!match.isDirectory()) {
+            if (match.isDirectory()) {
+                addUnder(fs, match.getPath(), files);
+            } else {
                 files.add(match.getPath().toString());
-                continue;
-            }
-            RemoteIterator<LocatedFileStatus> under = fs.listFiles(match.getPath(), true);
-            while (under.hasNext()) {
-                Path p = under.next().getPath();
-                if (!hidden(match.getPath(), p)) {
-                    files.add(p.toString());
-                }
             }
         }
         if (files.isEmpty()) {
@@ -53,13 +45,22 @@ final class InputFiles {
         return files;
     }
 
-    /** Whether a name on the way from {@code root} down to {@code file} starts with a dot or an underscore. */
-    private static boolean hidden(Path root, Path file) {
-        for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
-            if (p.getName().startsWith(".") || p.getName().startsWith("_")) {
-                return true;
+    /**
+     * Adds the files under {@code dir} and its subfolders, but those with hidden names. Plain {@code listStatus}:
+     * {@code listFiles} makes a located status of each file, which on the local file system asks a shell for its
+     * permissions, one process per file.
+     */
+    private static void addUnder(FileSystem fs, Path dir, List<String> files) throws IOException {
+        for (FileStatus s : fs.listStatus(dir)) {
+            String name = s.getPath().getName();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                continue;
+            }
+            if (s.isDirectory()) {
+                addUnder(fs, s.getPath(), files);
+            } else {
+                files.add(s.getPath().toString());
             }
         }
-        return false;
     }
 }
