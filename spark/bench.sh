@@ -6,7 +6,8 @@
 # Each command also runs on the first file alone: "steady" is (N - 1) files per the extra time the N files took, the
 # throughput with the start-up costs taken out; for Spark, "job s" is the time BatchTranscribe reports for the
 # transcription and writing of the N files itself (its session started, its input listed). Checks that every run gives
-# every file the same text.
+# every file the same text. Last, spark/WarmThroughput.java runs the transcriber three times over the N files in one
+# session on local[1] and local[2]: its last round is the throughput of a warm JVM, the JIT's work done.
 #
 #   spark/bench.sh [N]        (N files, default 200)
 set -euo pipefail
@@ -81,4 +82,11 @@ for name in cli-1-thread cli-2-threads "spark-local[1]" "spark-local[2]"; do
   [ "$job" != "-" ] && job_rate="$(awk "BEGIN { printf \"%.0f\", $n * 3600 / $job }")"
   printf '%-16s %10.1f %12.0f %10.1f %12.0f %8s %12s\n' "$name" "$all" "$(awk "BEGIN { print $n * 3600 / $all }")" \
     "$one" "$(awk "BEGIN { print ($n - 1) * 3600 / ($all - $one) }")" "$job" "$job_rate"
+done
+
+classpath="$root/spark/target/classes:$(cat "$root/spark/target/run-local.classpath")"
+for m in 1 2; do
+  "$JAVA_HOME/bin/java" @"$root/spark/jvm.options" -Dspark.master="local[$m]" -Dspark.ui.enabled=false \
+    -Dlog4j2.configurationFile="$root/spark/log4j2.properties" -cp "$classpath" "$root/spark/WarmThroughput.java" \
+    "$work/in" 3 2>/dev/null
 done
