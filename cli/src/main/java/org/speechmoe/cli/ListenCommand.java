@@ -63,10 +63,7 @@ final class ListenCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "listen prints text or json, not "
                     + format.label());
         }
-        if (rate < 4000 || rate > 384_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be from 4000 to 384000 Hz, "
-                    + "got " + rate);
-        }
+        StreamingOptions.requireRate(spec, rate);
         if (seconds != null && !(seconds > 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seconds must be positive, got "
                     + seconds);

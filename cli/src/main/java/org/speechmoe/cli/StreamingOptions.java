@@ -86,6 +86,14 @@ final class StreamingOptions {
         }
     }
 
+    /** A {@code --rate} the runtime reads, or a usage error. */
+    static void requireRate(CommandLine.Model.CommandSpec spec, int rate) {
+        if (rate < 4000 || rate > 384_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be from 4000 to 384000 Hz, got "
+                    + rate);
+        }
+    }
+
     /** Samples a block holds at {@code sampleRate}. */
     int blockSamples(int sampleRate) {
         return Math.max(1, (int) ((long) sampleRate * chunkMs / 1000));

@@ -121,8 +121,8 @@ final class TranscribeCommand implements Callable<Integer> {
             throw usage("--stream prints text or JSON lines as utterances end: it takes neither --format "
                     + format.label() + " nor --output-dir");
         }
-        if (rawRate != null && (rawRate < 4000 || rawRate > 384_000)) {
-            throw usage("--rate must be from 4000 to 384000 Hz, got " + rawRate);
+        if (rawRate != null) {
+            StreamingOptions.requireRate(spec, rawRate);
         }
         if (rawRate != null && !paths.equals(List.of(Path.of(AudioInputs.STDIN)))) {
             throw usage("--rate describes raw PCM on standard input: give - as the only PATH");

@@ -155,11 +155,7 @@ public final class Recognizer implements AutoCloseable {
      * @throws UncheckedIOException     when the model turns out damaged on its first pass (see {@link ModelOptions})
      */
     public Transcript transcribe(short[] pcm, int sampleRate) {
-        float[] samples = new float[pcm.length];
-        for (int i = 0; i < pcm.length; i++) {
-            samples[i] = pcm[i] / 32768f;
-        }
-        return transcribe(samples, sampleRate);
+        return transcribe(Samples.fromPcm16(pcm), sampleRate);
     }
 
     private Transcript transcribe(Samples audio) {

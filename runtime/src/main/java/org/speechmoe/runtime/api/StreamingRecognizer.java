@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.runtime.internal.audio.SampleRates;
+import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.decoder.EndpointRules;
 import org.speechmoe.runtime.internal.model.StreamingTranscriber;
 
@@ -143,11 +144,7 @@ public final class StreamingRecognizer implements AutoCloseable {
      * @throws IllegalStateException    as {@link #accept(float[], int)}
      */
     public List<Utterance> accept(short[] pcm, int sampleRate) {
-        float[] samples = new float[pcm.length];
-        for (int i = 0; i < pcm.length; i++) {
-            samples[i] = pcm[i] / 32768f;
-        }
-        return accept(samples, sampleRate);
+        return accept(Samples.fromPcm16(pcm), sampleRate);
     }
 
     /**

@@ -14,6 +14,15 @@ public record Samples(float[] samples, int sampleRate) {
         }
     }
 
+    /** 16-bit PCM as samples in [-1, 1). */
+    public static float[] fromPcm16(short[] pcm) {
+        float[] samples = new float[pcm.length];
+        for (int i = 0; i < pcm.length; i++) {
+            samples[i] = pcm[i] / 32768f;
+        }
+        return samples;
+    }
+
     public double seconds() {
         return samples.length / (double) sampleRate;
     }

@@ -314,13 +314,14 @@ public final class StreamingTranscriber {
      */
     private Pass recognize(int from, int to) {
         long started = System.nanoTime();
-        Samples audio = new Samples(Arrays.copyOfRange(utterance, from, to), rate);
         Transcriber.UtterancePass pass = exact()
                 ? transcriber.decode(frames, from / frameSamples, to / frameSamples, start + from)
-                : transcriber.recognize(audio, start + from);
-        IntPredicate heard = t -> heard(from, to, t);
-        double speechStart = EndpointRules.speechStart(pass.logProbs(), model.timing(), audio.seconds(), heard);
-        double speechEnd = EndpointRules.speechEnd(pass.logProbs(), model.timing(), audio.seconds(), heard);
+                : transcriber.recognize(new Samples(Arrays.copyOfRange(utterance, from, to), rate), start + from);
+        double seconds = (to - from) / (double) rate;
+        double threshold = levels.threshold();
+        IntPredicate heard = t -> heard(from, to, t, threshold);
+        double speechStart = EndpointRules.speechStart(pass.logProbs(), model.timing(), seconds, heard);
+        double speechEnd = EndpointRules.speechEnd(pass.logProbs(), model.timing(), seconds, heard);
         return new Pass(pass.transcription(), from, to, speechStart, speechEnd, (System.nanoTime() - started) / 1e9);
     }
 
@@ -354,15 +355,14 @@ public final class StreamingTranscriber {
 
     /**
      * Whether any 10 ms frame near the encoder's output frame {@code t} of a pass over samples {@code [from, to)}
-     * stands above the stream's noise floor: within {@link #SOUND_NEIGHBOURHOOD} of the frame's own span, since CTC
+     * stands above the stream's noise floor ({@code threshold}): within {@link #SOUND_NEIGHBOURHOOD} of the frame's own span, since CTC
      * may place a token's spike a little before or after its sound, and a word's last sound (an unvoiced consonant)
      * is often its quietest.
      */
-    private boolean heard(int from, int to, int t) {
+    private boolean heard(int from, int to, int t, double threshold) {
         FrameTiming timing = model.timing();
         int first = from + (int) Math.max(0, Math.floor((timing.time(t) - SOUND_NEIGHBOURHOOD) * rate));
         int end = Math.min(to, from + (int) Math.ceil((timing.time(t) + timing.step() + SOUND_NEIGHBOURHOOD) * rate));
-        double threshold = levels.threshold();
         int hop = VoiceActivity.hop(rate);
         for (int f = first; f < end; f += hop) {
             if (VoiceActivity.energyDb(utterance, f, Math.min(end, f + hop)) > threshold) {
