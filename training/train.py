@@ -36,7 +36,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "reference"))
 from speechmoe_ref.config import parse_config, ids_to_text  # noqa: E402
 from speechmoe_ref.features import fbank, read_wav  # noqa: E402
-from speechmoe_ref.model import SpeechMoE, rel_positional_encoding, LN_EPS  # noqa: E402
+from speechmoe_ref.model import SpeechMoE, rel_positional_encoding, chunk_mask, LN_EPS  # noqa: E402
 from make_fixtures import _yaml_dump as yaml_dump  # noqa: E402  (3m-asr style train.yaml, as the fixtures)
 
 BUILD = os.path.join(ROOT, "build-data")
@@ -61,20 +61,21 @@ def text_to_ids(text, unit_id):
 # ------------------------------------------------------------------------------------------
 # config (3m-asr train.yaml layout, as reference/make_fixtures.py writes it)
 # ------------------------------------------------------------------------------------------
-def enc_conf(d, heads, blocks, linear_units):
+def enc_conf(d, heads, blocks, linear_units, causal=False):
     return OrderedDict([
         ("attention_dim", d), ("attention_heads", heads), ("linear_units", linear_units),
         ("num_blocks", blocks), ("dropout_rate", 0.0), ("positional_dropout_rate", 0.0),
         ("attention_dropout_rate", 0.0), ("input_layer", "conv2d"), ("pos_enc_layer_type", "rel_pos"),
         ("normalize_before", True), ("concat_after", False), ("macaron_style", True),
         ("activation_type", "swish"), ("use_cnn_module", True), ("cnn_module_kernel", 15),
-        ("cnn_module_norm", "layer_norm"), ("causal", False)])
+        ("cnn_module_norm", "layer_norm"), ("causal", causal),
+        ("use_dynamic_chunk", causal), ("use_dynamic_left_chunk", False), ("static_chunk_size", 0)])
 
 
 def train_yaml(args):
-    enc = enc_conf(args.d, args.heads, args.blocks, args.hidden * 2)
+    enc = enc_conf(args.d, args.heads, args.blocks, args.hidden * 2, args.causal)
     enc["embed_scale"] = args.embed_scale
-    enc["embed_conf"] = enc_conf(args.embed_d, args.embed_heads, args.embed_blocks, args.embed_d * 4)
+    enc["embed_conf"] = enc_conf(args.embed_d, args.embed_heads, args.embed_blocks, args.embed_d * 4, args.causal)
     enc["aux_scale"] = [args.l1_scale, args.imp_scale]
     enc["moe_conf"] = OrderedDict([
         ("num_experts", args.experts), ("hidden_units", args.hidden), ("dropout_rate", 0.0),
@@ -129,6 +130,7 @@ def sub_forward(sub, x, lens):
 
 
 def attn_forward(att, y, pe, kmask):
+    """kmask: (B, T) valid keys, or (B, T, T) keys each query may see."""
     b, t, _ = y.shape
     h, dk = att.h, att.d_k
     q = att.linear_q(y).view(b, t, h, dk)
@@ -138,7 +140,8 @@ def attn_forward(att, y, pe, kmask):
     qu = (q + att.pos_bias_u).transpose(1, 2)
     qv = (q + att.pos_bias_v).transpose(1, 2)
     scores = (qu @ k.transpose(-1, -2) + qv @ p.transpose(-1, -2).unsqueeze(0)) / math.sqrt(dk)
-    scores = scores.masked_fill(~kmask[:, None, None, :], -1e4)
+    visible = kmask[:, None, None, :] if kmask.dim() == 2 else kmask[:, None, :, :]
+    scores = scores.masked_fill(~visible, -1e4)
     a = torch.softmax(scores, dim=-1)
     ctx = (a @ v).transpose(1, 2).reshape(b, t, h * dk)
     return att.linear_out(ctx)
@@ -146,8 +149,13 @@ def attn_forward(att, y, pe, kmask):
 
 def conv_forward(cm, y, mask):
     x = y.transpose(1, 2)                                          # (B, d, T)
-    x = F.glu(cm.pointwise_conv1(x), dim=1)
-    x = x.masked_fill(~mask[:, None, :], 0.0)                      # padding acts like zero padding
+    if cm.lorder > 0:
+        # causal: zero input frames on the left, as the reference (so they reach the depthwise convolution as
+        # glu(bias)); frames past the end are never seen by a valid frame
+        x = F.glu(cm.pointwise_conv1(F.pad(x, (cm.lorder, 0))), dim=1)
+    else:
+        x = F.glu(cm.pointwise_conv1(x), dim=1)
+        x = x.masked_fill(~mask[:, None, :], 0.0)                  # padding acts like zero padding
     x = cm.depthwise_conv(x)
     x = cm.norm(x.transpose(1, 2)).transpose(1, 2)
     x = cm.pointwise_conv2(cm.act(x))
@@ -173,9 +181,9 @@ def moe_forward(moe, y, e, mask):
     return out, probs, idx
 
 
-def block_forward(blk, x, pe, mask, e=None):
+def block_forward(blk, x, pe, mask, e=None, att_mask=None):
     x = x + blk.ff_scale * blk.feed_forward_macaron(blk.norm_ff_macaron(x))
-    x = x + attn_forward(blk.self_attn, blk.norm_mha(x), pe, mask)
+    x = x + attn_forward(blk.self_attn, blk.norm_mha(x), pe, mask if att_mask is None else att_mask)
     x = x + conv_forward(blk.conv_module, blk.norm_conv(x), mask)
     y = blk.norm_ff(x)
     info = None
@@ -189,17 +197,26 @@ def block_forward(blk, x, pe, mask, e=None):
     return x, info
 
 
-def model_forward(model, feats, lens):
-    """feats (B, T, 80) after CMVN -> main log-probs (B,T',V), embed log-probs, out lens, router infos."""
+def dynamic_chunk(t, rng):
+    """WeNet's dynamic chunk training: half the batches see the full context, the others a chunk of 1-25 frames
+    (after subsampling) and every chunk before it. -> chunk size, or 0 for full context."""
+    c = rng.randint(1, max(1, t - 1))
+    return 0 if c > t // 2 else c % 25 + 1
+
+
+def model_forward(model, feats, lens, chunk=0):
+    """feats (B, T, 80) after CMVN -> main log-probs (B,T',V), embed log-probs, out lens, router infos.
+    chunk > 0: attention of both networks masked to the frame's chunk and all chunks before it."""
     emb = model.embed
     de = emb.conf.attention_dim
     xe, olens = sub_forward(emb.subsampling, feats, lens)
     t = xe.shape[1]
     mask = torch.arange(t)[None, :] < olens[:, None]
+    att_mask = mask[:, None, :] & chunk_mask(t, chunk)[None] if chunk > 0 else None
     pe_e = rel_positional_encoding(t, de)
     xe = xe * math.sqrt(de)
     for blk in emb.blocks:
-        xe, _ = block_forward(blk, xe, pe_e, mask)
+        xe, _ = block_forward(blk, xe, pe_e, mask, att_mask=att_mask)
     e = emb.after_norm(xe)
     d = model.cfg.encoder.attention_dim
     x, _ = sub_forward(model.subsampling, feats, lens)
@@ -207,7 +224,7 @@ def model_forward(model, feats, lens):
     x = x * math.sqrt(d)
     infos = []
     for blk in model.blocks:
-        x, info = block_forward(blk, x, pe, mask, e)
+        x, info = block_forward(blk, x, pe, mask, e, att_mask)
         infos.append(info)
     logp = torch.log_softmax(model.out_linear(model.after_norm(x)), dim=-1)
     logp_e = torch.log_softmax(emb.out_linear(e), dim=-1)
@@ -331,6 +348,8 @@ def main():
     ap.add_argument("--l1-scale", type=float, default=0.1)
     ap.add_argument("--imp-scale", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--causal", action="store_true", help="causal convolutions and dynamic chunk attention "
+                                                          "training, so the model also decodes chunk by chunk")
     ap.add_argument("--max-steps", type=int, default=0, help="debug: stop after this many steps")
     ap.add_argument("--bench", action="store_true", help="time a few steps and exit (no saving)")
     ap.add_argument("--prepare", action="store_true", help="only compute the fbank cache, then exit (so that "
@@ -404,7 +423,8 @@ def main():
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, frac)
             t0 = time.time()
-            logp, logp_e, olens, infos = model_forward(model, x, blens)
+            chunk = dynamic_chunk(((bt - 1) // 2 - 1) // 2, srng) if args.causal else 0
+            logp, logp_e, olens, infos = model_forward(model, x, blens, chunk)
             tcat = torch.cat(tgt)
             ctc = F.ctc_loss(logp.transpose(0, 1), tcat, olens, tl, blank=0, reduction="sum",
                              zero_infinity=True) / len(idxs)
