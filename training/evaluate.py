@@ -32,7 +32,7 @@ def edit_distance(a, b):
     return prev[-1]
 
 
-def evaluate(lm, tsv, show=0, limit=0):
+def evaluate(lm, tsv, show=0, limit=0, chunk_size=None):
     rows = [l.rstrip("\n").split("\t") for l in open(tsv, encoding="utf-8") if l.strip()]
     if limit:
         rows = rows[:limit]
@@ -41,7 +41,7 @@ def evaluate(lm, tsv, show=0, limit=0):
     usage = torch.zeros(lm.cfg.moe.num_experts)
     t0 = time.time()
     for p, ref in rows:
-        out = lm.run_wav(p)
+        out = lm.run_wav(p, chunk_size=chunk_size)
         hyp = ids_to_text(out["greedy_ids"].tolist(), lm.units)
         usage += torch.bincount(out["routes"].reshape(-1).long(), minlength=usage.numel()).float()
         r, h = ref.split(), hyp.split()
@@ -65,6 +65,9 @@ def main():
     ap.add_argument("--show", type=int, default=3)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--chunk-size", type=int, default=None,
+                    help="attention masked to chunks of this many output frames and all before (what exact "
+                         "streaming of a causal model computes); 0: full context; default: as the model was trained")
     ap.add_argument("--out", default=os.path.join(ROOT, "build-data", "eval"), help="folder of the .hyp.tsv files")
     ap.add_argument("manifests", nargs="+")
     args = ap.parse_args()
@@ -73,7 +76,7 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     results = []
     for tsv in args.manifests:
-        res, hyps = evaluate(lm, tsv, args.show, args.limit)
+        res, hyps = evaluate(lm, tsv, args.show, args.limit, args.chunk_size)
         name = os.path.splitext(os.path.basename(tsv))[0]
         with open(os.path.join(outdir, name + ".hyp.tsv"), "w", encoding="utf-8") as f:
             for p, ref, hyp in hyps:

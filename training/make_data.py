@@ -64,6 +64,10 @@ HELD_OUT = [("en-us", "+f4"), ("en-gb-x-rp", "+m3"), ("en-gb-scotland", "+klatt2
 FLITE_VOICES = {"kal": 105, "kal16": 105, "rms": 100, "slt": 170, "awb": 110}
 FLITE_TRAIN, FLITE_TEST = ["kal", "kal16", "rms", "slt"], "awb"
 FESTIVAL_TRAIN, FESTIVAL_TEST = ["kal_diphone", "cmu_us_slt_arctic_hts"], "ked_diphone"
+# --extra-voices: SVOX Pico (libttspico-utils) and RHVoice's CMU Arctic voices (rhvoice-english; not alan, the same
+# speaker as flite's held-out awb; not evgeniy-eng or lyubov, whose license is non-commercial); clb is held out.
+PICO_TRAIN = ["en-US", "en-GB"]
+RHVOICE_TRAIN, RHVOICE_TEST = ["bdl", "slt"], "clb"
 
 # ------------------------------------------------------------------------------------------
 # text normalisation
@@ -234,6 +238,15 @@ def tts(engine, voice, text, r: random.Random, tmpdir):
         stretch, f0 = r.uniform(0.85, 1.25), FLITE_VOICES[voice] * r.uniform(0.85, 1.2)
         subprocess.run(["flite", "-voice", voice, "--setf", "duration_stretch=%.3f" % stretch,
                         "--setf", "int_f0_target_mean=%.1f" % f0, "-t", tts_input(text), "-o", p], **quiet)
+    elif engine == "pico":
+        # pico2wave has no rate or pitch options; its markup sets both (percent of the voice's own)
+        speed, pitch = r.randint(80, 125), r.randint(85, 120)
+        subprocess.run(["pico2wave", "-l", voice, "-w", p, "<speed level='%d'><pitch level='%d'>%s</pitch></speed>"
+                        % (speed, pitch, tts_input(text))], **quiet)
+    elif engine == "rhvoice":
+        subprocess.run(["RHVoice-test", "-p", voice, "-r", str(r.randint(80, 130)), "-t", str(r.randint(85, 120)),
+                        "-o", p], input=tts_input(text).encode(), check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
     else:
         stretch = r.uniform(0.85, 1.25)
         subprocess.run(["text2wave", "-eval", "(voice_%s)" % voice,
@@ -325,9 +338,20 @@ def duration(path):
 TRAIN_COMBOS = [(v, var) for v in VOICES for var in VARIANTS if (v, var) not in HELD_OUT]
 
 
-def train_voice(r):
-    """A training voice (never a held-out one): espeak-ng 70 %, flite 15 %, festival 15 %."""
+def train_voice(r, extra=False):
+    """A training voice (never a held-out one): espeak-ng 70 %, flite 15 %, festival 15 %; with the extra voices
+    espeak-ng 48 %, flite 13 %, festival 13 %, Pico 13 %, RHVoice 13 %."""
     u = r.random()
+    if extra:
+        if u < 0.48:
+            return ("espeak",) + ("".join(r.choice(TRAIN_COMBOS)),)
+        if u < 0.61:
+            return "flite", r.choice(FLITE_TRAIN)
+        if u < 0.74:
+            return "festival", r.choice(FESTIVAL_TRAIN)
+        if u < 0.87:
+            return "pico", r.choice(PICO_TRAIN)
+        return "rhvoice", r.choice(RHVOICE_TRAIN)
     if u < 0.70:
         return ("espeak",) + ("".join(r.choice(TRAIN_COMBOS)),)
     if u < 0.85:
@@ -343,6 +367,8 @@ def parser():
     ap.add_argument("--jobs", type=int, default=2, help="synthesis processes")
     ap.add_argument("--ast-copies", type=int, default=3, help="augmented copies of each Asterisk train recording")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--extra-voices", action="store_true",
+                    help="also SVOX Pico and RHVoice voices in training, and a held-out RHVoice test set")
     ap.add_argument("--out", default=OUT, help="output folder (default build-data/data of the repository)")
     ap.add_argument("--only-test", action="store_true",
                     help="plan everything as usual but synthesize and write only the test sets (and --dev): "
@@ -378,6 +404,8 @@ def plan(args, out=None):
     ast_train_texts = sorted(set(t for _, _, t in ast_train))
 
     train_tasks, rows_train, test_tasks, rows_syn = [], [], [], {"espeak": [], "flite": [], "festival": []}
+    if args.extra_voices:
+        rows_syn["rhvoice"] = []
     for i in range(args.n_train):
         r = random.Random(args.seed * 1000003 + i)
         u = r.random()
@@ -387,13 +415,14 @@ def plan(args, out=None):
             text = gen_phrase(r)
         else:
             text = r.choice(ast_train_texts)
-        engine, voice = train_voice(r)
+        engine, voice = train_voice(r, args.extra_voices)
         train_tasks.append((os.path.join(out, "wav", "train", "train_%05d.wav" % i), text, engine, voice, True,
                             r.randrange(1 << 30)))
         rows_train.append((train_tasks[-1][0], text))
     # synthetic test: held-out voices x held-out sentences (+ a few phrases), clean
     held_out = ([("espeak", "".join(HELD_OUT[i % len(HELD_OUT)])) for i in range(args.n_test)]
-                + [("flite", FLITE_TEST)] * args.n_test_other + [("festival", FESTIVAL_TEST)] * args.n_test_other)
+                + [("flite", FLITE_TEST)] * args.n_test_other + [("festival", FESTIVAL_TEST)] * args.n_test_other
+                + ([("rhvoice", RHVOICE_TEST)] * args.n_test_other if args.extra_voices else []))
     for i, (engine, voice) in enumerate(held_out):
         r = random.Random(args.seed * 7919 + i)
         text = test_sents[i % len(test_sents)] if r.random() < 0.85 else gen_phrase(r)
@@ -414,7 +443,7 @@ def plan(args, out=None):
             text = pool.pop() if r.random() < 0.85 else gen_phrase(r)
             while text in test_texts or text in used:
                 text = gen_phrase(r)
-            engine, voice = train_voice(r)
+            engine, voice = train_voice(r, args.extra_voices)
             dev_tasks.append((os.path.join(out, "wav", "dev_syn", "dev_syn_%05d.wav" % i), text, engine, voice,
                               False, r.randrange(1 << 30)))
             rows_dev.append((dev_tasks[-1][0], text))

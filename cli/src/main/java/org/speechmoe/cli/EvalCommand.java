@@ -39,6 +39,9 @@ final class EvalCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelChoice modelChoice;
 
+    @CommandLine.Mixin
+    ChunkingOptions chunking;
+
     @Option(names = "--manifest", required = true, paramLabel = "test.tsv",
             description = "test set: audio path<TAB>reference text per line")
     Path manifest;
@@ -57,6 +60,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        chunking.check(spec);
         List<String[]> lines = readManifest();
         RecognizerOptions base = engine.recognizer(spec, RecognizerOptions.DEFAULT_BEAM_WIDTH);
         PrintWriter out = spec.commandLine().getOut();
@@ -68,6 +72,9 @@ final class EvalCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--sweep-lm-weight and --sweep-word-bonus need a language model (--lm FILE)");
             }
+            if (!chunking.supportedBy(spec, m, modelChoice.model)) {
+                return SpeechMoeCli.EXIT_FAILED;
+            }
             List<Utterance> utterances = new ArrayList<>();
             double encodeSeconds = 0;
             double audio = 0;
@@ -75,14 +82,15 @@ final class EvalCommand implements Callable<Integer> {
                 for (String[] parts : lines) {
                     Path audioPath = manifest.toAbsolutePath().getParent().resolve(parts[0]);
                     long start = System.nanoTime();
-                    Logits logits = encoder.logits(audioPath);
+                    Logits logits = chunking.logits(encoder, audioPath);
                     encodeSeconds += (System.nanoTime() - start) / 1e9;
                     double seconds = encoder.decode(logits).audioSeconds();
                     utterances.add(new Utterance(parts[1], logits, seconds));
                     audio += seconds;
                 }
             }
-            out.printf(Locale.ROOT, "%s: %d utterances, %.1f minutes of audio%n", manifest, lines.size(), audio / 60);
+            out.printf(Locale.ROOT, "%s: %d utterances, %.1f minutes of audio%s%n", manifest, lines.size(), audio / 60,
+                    chunking.describe());
             Score greedy = score(m, base, utterances);
             out.printf(Locale.ROOT, "  greedy          CER %6.2f%%  WER %6.2f%%%n", greedy.cer, greedy.wer);
             Score plainBeam = score(m, withLm.withLanguageModel(null).withHotwords(List.of(), 0).withGrammar(List.of())

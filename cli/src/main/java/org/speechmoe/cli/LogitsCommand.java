@@ -34,14 +34,8 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--routes", paramLabel = "routes.npy", description = "int32 (blocks, frames) chosen experts")
     Path routes;
 
-    @Option(names = "--chunk-size", paramLabel = "N", description = {"decode chunk by chunk, N output frames (40 ms)"
-            + " each, as a stream does: exact for causal models only (causal: true); the result equals the full pass"
-            + " with attention masked to each chunk and the chunks before it"})
-    Integer chunkSize;
-
-    @Option(names = "--left-chunks", paramLabel = "M", description = "with --chunk-size: attend to the M chunks"
-            + " before each chunk only (default: all)")
-    Integer leftChunks;
+    @CommandLine.Mixin
+    ChunkingOptions chunking;
 
     @Parameters(index = "0", paramLabel = "audio.wav")
     Path audio;
@@ -49,33 +43,19 @@ final class LogitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RecognizerOptions options = engine.recognizer(spec, 1);
-        if (chunkSize == null && leftChunks != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--left-chunks needs --chunk-size");
-        }
-        if (chunkSize != null && chunkSize < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-size must be at least 1, got "
-                    + chunkSize);
-        }
-        if (leftChunks != null && leftChunks < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--left-chunks must not be negative, got "
-                    + leftChunks);
-        }
+        chunking.check(spec);
         try (SpeechMoeModel m = engine.open(model); Recognizer r = m.newRecognizer(options)) {
-            if (chunkSize != null && !m.config().streamable()) {
-                spec.commandLine().getErr().println(SpeechMoeCli.message(model + ": a full-context model (causal:"
-                        + " false) cannot be decoded chunk by chunk exactly; drop --chunk-size"));
+            if (!chunking.supportedBy(spec, m, model)) {
                 return SpeechMoeCli.EXIT_FAILED;
             }
-            Logits l = chunkSize == null ? r.logits(audio)
-                    : r.logits(audio, chunkSize, leftChunks == null ? -1 : leftChunks);
+            Logits l = chunking.logits(r, audio);
             Npy.writeFloat32(out, new int[] {l.frames(), l.vocab()}, l.logProbs());
             if (routes != null) {
                 Npy.writeInt32(routes, new int[] {l.blocks(), l.frames()}, l.routes());
             }
             PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "%s: %d frames x %d tokens%s -> %s%s%n", audio, l.frames(), l.vocab(),
-                    chunkSize == null ? "" : " in chunks of " + chunkSize + (leftChunks == null ? ""
-                            : " (" + leftChunks + " left)"), out,
+                    chunking.describe(), out,
                     routes == null ? "" : ", routes of " + l.blocks() + " blocks -> " + routes);
             w.flush();
         }

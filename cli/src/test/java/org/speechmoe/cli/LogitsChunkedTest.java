@@ -85,4 +85,20 @@ class LogitsChunkedTest {
             assertEquals(1, r.err().lines().count(), r.err());
         }
     }
+
+    @Test
+    void evalMeasuresChunkByChunkDecodingAndRefusesAFullContextModel() throws IOException {
+        Path manifest = tmp.resolve("set.tsv");
+        Files.writeString(manifest, TestModel.wav("mixed").toAbsolutePath() + "\tsome words\n");
+        CliTest.Run chunked = CliTest.run("eval", "-m", causalModel().toString(), "--lm", "none", "--manifest",
+                manifest.toString(), "--chunk-size", "4");
+        assertEquals(0, chunked.exit(), chunked.err());
+        assertTrue(chunked.out().contains("1 utterances") && chunked.out().contains("in chunks of 4"), chunked.out());
+        assertTrue(chunked.out().contains("greedy") && chunked.out().contains("WER"), chunked.out());
+        CliTest.Run full = CliTest.run("eval", "-m", TestModel.path().toString(), "--lm", "none", "--manifest",
+                manifest.toString(), "--chunk-size", "4");
+        assertEquals(SpeechMoeCli.EXIT_FAILED, full.exit());
+        assertEquals(1, full.err().lines().count(), full.err());
+        assertTrue(full.err().contains("full-context model"), full.err());
+    }
 }
