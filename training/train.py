@@ -331,6 +331,7 @@ def main():
     ap.add_argument("--train", default=os.path.join(BUILD, "data", "train.tsv"))
     ap.add_argument("--out", default=os.path.join(BUILD, "model"))
     ap.add_argument("--ckpt", default=os.path.join(BUILD, "ckpt", "last.pt"))
+    ap.add_argument("--feats", default=None, help="fbank cache (default build-data/feats_<train manifest name>.pt)")
     ap.add_argument("--minutes", type=float, default=45.0, help="training wall-time budget (whole run, across resumes)")
     ap.add_argument("--save-minutes", type=float, default=4.0)
     ap.add_argument("--max-frames", type=int, default=5000, help="padded fbank frames per batch")
@@ -365,7 +366,8 @@ def main():
     nparam = sum(p.numel() for p in model.parameters())
     print("params %.2fM, units %d" % (nparam / 1e6, len(units)), flush=True)
 
-    data = load_feats(args.train, os.path.join(BUILD, "feats_train.pt"))
+    data = load_feats(args.train, args.feats or os.path.join(
+        BUILD, "feats_%s.pt" % os.path.splitext(os.path.basename(args.train))[0]))
     if args.prepare:
         return
     feats, texts = data["feats"], data["texts"]
