@@ -2,7 +2,7 @@
 # The whole recipe of the default model (v4) on a 2-core machine: synthetic and real speech, the SpeechMoE model
 # and its dense baseline (causal, trained with dynamic chunks so that one model decodes at full context and chunk by
 # chunk; side by side, one thread each, the same wall-time budget), evaluation of both with the PyTorch reference at
-# full context and in chunks of 16 and 4, pocketsphinx on the same real test sets, and conversion of the MoE model.
+# full context and in chunks of 16, 8 and 4, pocketsphinx on the same real test sets, and conversion of the MoE model.
 # Every step is resumable: run it again after an interruption (the training budget counts across runs).
 #   training/install-packages.sh   (once, as root: voices, game data, ffmpeg, pocketsphinx)
 #   training/run.sh [MINUTES]      (default 240)
@@ -52,7 +52,7 @@ wait $dense
 
 SETS=($B/data/test_real*.tsv $B/data/test_ast16k.tsv $B/data/test_ast.tsv $B/data/test_syn_espeak.tsv
       $B/data/test_syn_flite.tsv $B/data/test_syn_festival.tsv $B/data/test_syn_rhvoice.tsv $B/data/test_syn.tsv)
-for chunk in 0 16 4; do
+for chunk in 0 16 8 4; do
   $PY training/evaluate.py --model $B/model --chunk-size $chunk --out $B/eval/moe_c$chunk --show 0 \
       --json $B/eval/moe_c$chunk.json "${SETS[@]}" | tee $B/logs/eval_moe_c$chunk.log &
   $PY training/evaluate.py --model $B/dense/model --chunk-size $chunk --out $B/eval/dense_c$chunk --show 0 \
