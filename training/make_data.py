@@ -367,6 +367,9 @@ def parser():
     ap.add_argument("--jobs", type=int, default=2, help="synthesis processes")
     ap.add_argument("--ast-copies", type=int, default=3, help="augmented copies of each Asterisk train recording")
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--train-limit", type=int, default=0,
+                    help="synthesize and list only the first this many planned training utterances (the plan, and "
+                         "so the test and dev sets, stay those of --n-train)")
     ap.add_argument("--extra-voices", action="store_true",
                     help="also SVOX Pico and RHVoice voices in training, and a held-out RHVoice test set")
     ap.add_argument("--out", default=OUT, help="output folder (default build-data/data of the repository)")
@@ -462,6 +465,9 @@ def main():
         os.makedirs(os.path.join(out, "wav", d), exist_ok=True)
     p = plan(args, out)
     ast_train, ast_test, rows_train, rows_syn = p.ast_train, p.ast_test, p.rows_train, p.rows_syn
+    if args.train_limit:
+        p.train_tasks, p.rows_train = p.train_tasks[:args.train_limit], p.rows_train[:args.train_limit]
+    rows_train = p.rows_train
     tasks = ([] if args.only_test else p.train_tasks) + p.test_tasks + p.dev_tasks
     with multiprocessing.Pool(args.jobs) as pool:
         for k, _ in enumerate(pool.imap_unordered(synth, tasks, chunksize=8)):

@@ -30,7 +30,7 @@ else
   echo "run.sh: no libopenblas0-pthread package: training runs on the reference BLAS, about 4x fewer steps" >&2
 fi
 
-nice -n 10 $PY training/make_data.py --n-train 16000 --dev 200 --extra-voices --jobs 2 | tee $B/logs/make_data.log
+nice -n 10 $PY training/make_data.py --n-train 16000 --train-limit 8000 --dev 200 --extra-voices --jobs 2 | tee $B/logs/make_data.log
 for corpus in asterisk16k drascula queen sky warzone words; do
   nice -n 10 $PY training/corpora/$corpus.py 2>&1 | tee $B/logs/corpus_$corpus.log
 done
