@@ -15,7 +15,9 @@ the next slot. The engine's talk functions pick the clip `<PREFIX><n>.ALS` for l
 hero John Hacker (`_text`), B the drunk, BJ B.J., E the skeleton in the dungeon, I Igor, L the werewolf, P the
 pianist, T the bartender, VB Von Braun, and D the `_textd` array, which several characters share: lines 1-39 are
 Count Drascula, 56-67 are the hero talking to the blind man (talk_hacker; 56 is never played but is the greeting of
-that scene), 68-78 the blind man (talk_blind), 82 the bartender (talk_bartender's special case). Skipped: D83 (a
+that scene), 68-78 the blind man (talk_blind), 82 the bartender (talk_bartender's special case). In conversations
+the menu (OP_*.CAL) shows a shortened option while the hero's clip says the full line of `_text`, which is the one
+taken here (the clips' durations fit the full lines). Skipped: D83 (a
 muffled "bla, bla, bla" from inside a trunk), B61/B62 (no line), F* (never played by the engine), S* (sound
 effects), 144 (sung), every clip whose line is empty, and the few whose line is far too long for the clip (the
 recording stops after the first words; see drop_hurried).
