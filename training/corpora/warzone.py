@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""The English voice clips of Warzone 2100 (Debian `warzone2100-data`), with the texts that the game's own data
+files give for them.
+
+License: GPL-2+ (Warzone 2100, 1999-2004 Eidos Interactive, 2005- Warzone 2100 Project;
+/usr/share/doc/warzone2100-data/copyright).
+
+`base.wz` is a zip of Ogg Vorbis clips (11,025 Hz mono). A clip is kept only where its text can be recovered from
+the game's files; everything else (countdowns, NEXUS and taunt lines, whose files are named but not transcribed,
+weapon and vehicle sounds) is skipped:
+- `audio/audio.cfg` lists every sound with a comment that, for the status voices, is the line that is spoken
+  (`audio "pcv343.ogg" ... /*Power Low*/`). Only clips in the voice folders are taken (memressp, extra, trnsppil,
+  vtoltalk, coltive): the weapon sounds have comments too ("Rotary Laser") but are not speech. Where a file name
+  stands in two folders (the same line encoded twice), the first in path order is kept.
+- `script/tutorial.js` gives each tutorial clip (`tutN.ogg`) the subtitle shown with it.
+- `audio/proxmessages/c1prox.fodt`, the script of the campaign 1 proximity messages, gives `c1proxN.ogg`'s line.
+Lines with an acronym whose spoken form the files do not tell (LZ: "L Z" or "landing zone"?, VTOL, SAM) or with a
+parenthesis ("unit(s)") are skipped.
+
+Speakers are labelled by the folder a clip comes from (one voice per folder; the three VTOL pilots by the digit
+that ends their file names).
+
+Run: SPEECHMOE_BUILD=/work/build-data OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/corpora/warzone.py
+     [--spot-check N]
+"""
+import argparse
+import collections
+import os
+import posixpath
+import re
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+NAME = "warzone"
+BASE_WZ = "/usr/share/games/warzone2100/base.wz"
+# folder of a clip in base.wz -> speaker (the first matching prefix)
+VOICE_FOLDERS = [
+    ("audio/memressp/cmndrvoc/", "warzone-commander"),
+    ("audio/memressp/", "warzone-status"),
+    ("audio/extra/", "warzone-status"),
+    ("audio/trnsppil/", "warzone-transport-pilot"),
+    ("audio/vtoltalk/", "warzone-vtol-pilot"),
+    ("audio/coltive/", "warzone-collective"),
+    ("audio/tutorial/", "warzone-tutorial"),
+    ("audio/proxmessages/", "warzone-proximity"),
+]
+UNKNOWN_SPOKEN_FORM = re.compile(r"\b(LZ|VTOLs?|SAM)\b|[()]")
+# Whole speakers held out of training, chosen before any recognition result by this rule: rank the speakers by audio
+# time and hold out all but the first two (the status voice and the tutorial narrator, who speak most of the lines);
+# held_out_by_rule() applies it to a manifest and the summary says where the list below no longer follows it.
+KEPT_TOP_SPEAKERS = 2
+TEST_SPEAKERS = ["warzone-collective", "warzone-commander", "warzone-proximity", "warzone-transport-pilot",
+                 "warzone-vtol-pilot1", "warzone-vtol-pilot2", "warzone-vtol-pilot3"]
+
+
+def speaker_of(path):
+    for prefix, speaker in VOICE_FOLDERS:
+        if path.startswith(prefix):
+            if speaker == "warzone-vtol-pilot":
+                return speaker + re.search(r"(\d)\.ogg$", path).group(1)
+            return speaker
+    return None
+
+
+def audio_cfg_lines(text):
+    """file name -> the comment that names its line, for every entry of audio.cfg that has one."""
+    lines = {}
+    for m in re.finditer(r'^\s*audio\s+"([^"]+)"[^\n]*?/\*(.*?)\*/', text, re.M):
+        lines.setdefault(m.group(1), m.group(2).strip())
+    return lines
+
+
+def tutorial_lines(text):
+    """tutN.ogg -> its subtitle in tutorial.js (clips without one have `message: undefined`)."""
+    lines = {}
+    for m in re.finditer(r'"audio":\s*"([^"]+\.ogg)"[^}]*?"message":\s*_\("((?:[^"\\]|\\.)*)"\)', text):
+        lines.setdefault(m.group(1), m.group(2).replace('\\"', '"'))
+    return lines
+
+
+def proximity_lines(fodt):
+    """c1proxN.ogg -> its line in the proximity-message script, where `C1proxN.wav` is followed by the line in
+    curly quotes (which may run over several lines)."""
+    ns = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+    text = " ".join("".join(p.itertext()) for p in ET.fromstring(fodt).iter(ns + "p"))
+    return {m.group(1).lower() + ".ogg": " ".join(m.group(2).split())
+            for m in re.finditer(r"(?i)\b(c\dprox\d+)\.wav\s*\u201c([^\u201d]*)\u201d", text)}
+
+
+def clip_texts(wz):
+    """(path in base.wz, raw text, speaker) of every voice clip whose text is known."""
+    names = sorted(n for n in wz.namelist() if n.endswith(".ogg"))
+    known = audio_cfg_lines(wz.read("audio/audio.cfg").decode("latin-1"))
+    known.update(tutorial_lines(wz.read("script/tutorial.js").decode("utf-8")))
+    known.update(proximity_lines(wz.read("audio/proxmessages/c1prox.fodt")))
+    seen, clips = set(), []
+    for path in names:
+        base, speaker = posixpath.basename(path), speaker_of(path)
+        if speaker is None or base not in known or base in seen:
+            continue
+        seen.add(base)
+        clips.append((path, known[base], speaker))
+    return clips
+
+
+def held_out_by_rule(rows):
+    seconds = collections.Counter()
+    for _, _, speaker, s in rows:
+        seconds[speaker] += s
+    ranked = [s for s, _ in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return sorted(ranked[KEPT_TOP_SPEAKERS:])
+
+
+def extract():
+    out = os.path.join(common.corpus_dir(NAME), "wav")
+    rows, skipped, decoded = [], collections.Counter(), 0
+    with zipfile.ZipFile(BASE_WZ) as wz:
+        for path, raw, speaker in clip_texts(wz):
+            text = None if UNKNOWN_SPOKEN_FORM.search(raw) else common.normalize_text(raw)
+            if not text:
+                skipped[speaker] += 1
+                continue
+            dst = os.path.join(out, path[len("audio/"):].replace("/", "__")[:-len(".ogg")] + ".wav")
+            if os.path.exists(dst):
+                seconds = common.wav_seconds(dst)
+            else:
+                seconds = common.to_wav(dst, ["-f", "ogg", "-i", "pipe:"], wz.read(path))
+                decoded += 1
+            rows.append((dst, text, speaker, seconds))
+    print("%s: %d decoded now, %d already there; skipped (text with an unknown spoken form): %s" % (
+        NAME, decoded, len(rows) - decoded, dict(skipped)))
+    common.write_manifest(NAME, rows)
+    return rows
+
+
+def summary(rows):
+    by = collections.defaultdict(lambda: [0, 0.0, 0])
+    for _, text, speaker, s in rows:
+        by[speaker][0] += 1
+        by[speaker][1] += s
+        by[speaker][2] += len(text.split())
+    total = sum(v[1] for v in by.values())
+    test = TEST_SPEAKERS
+    if held_out_by_rule(rows) != sorted(TEST_SPEAKERS):
+        print("warning: TEST_SPEAKERS no longer follows its rule, which gives %s" % held_out_by_rule(rows))
+    for speaker, (n, s, words) in sorted(by.items(), key=lambda kv: -kv[1][1]):
+        print("  %-26s %4d clips %6.1f s %4.1f words/s%s" % (speaker, n, s, words / s, "  (test)" if speaker in test
+                                                                                         else ""))
+    print("held out: %d speakers, %.1f %% of %.1f min" % (len(test), 100 * sum(by[t][1] for t in test) / total,
+                                                          total / 60))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--spot-check", type=int, default=0, metavar="N",
+                    help="pocketsphinx WER on N random clips after extracting")
+    args = ap.parse_args()
+    rows = extract()
+    summary(rows)
+    if args.spot_check:
+        common.spot_check(rows, args.spot_check)
+
+
+if __name__ == "__main__":
+    main()
