@@ -12,12 +12,12 @@ the manifests are combined: this manifest lists every prompt. A prompt `dir/name
 Run: SPEECHMOE_BUILD=/work/build-data OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/corpora/asterisk16k.py
      [--spot-check N]
 """
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import runner  # noqa: E402
 from make_data import asterisk_prompts  # noqa: E402  (common puts training/ on the path)
 
 NAME = "asterisk16k"
@@ -51,15 +51,5 @@ def extract():
     return rows
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--spot-check", type=int, default=0, metavar="N",
-                    help="pocketsphinx WER on N random clips after extracting")
-    args = ap.parse_args()
-    rows = extract()
-    if args.spot_check:
-        common.spot_check(rows, args.spot_check)
-
-
 if __name__ == "__main__":
-    main()
+    runner.run(__doc__, extract)

@@ -23,7 +23,6 @@ that ends their file names).
 Run: SPEECHMOE_BUILD=/work/build-data OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/corpora/warzone.py
      [--spot-check N]
 """
-import argparse
 import collections
 import os
 import posixpath
@@ -34,6 +33,7 @@ import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import runner  # noqa: E402
 
 NAME = "warzone"
 BASE_WZ = "/usr/share/games/warzone2100/base.wz"
@@ -154,16 +154,11 @@ def summary(rows):
                                                           total / 60))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--spot-check", type=int, default=0, metavar="N",
-                    help="pocketsphinx WER on N random clips after extracting")
-    args = ap.parse_args()
+def extract_and_summarize():
     rows = extract()
     summary(rows)
-    if args.spot_check:
-        common.spot_check(rows, args.spot_check)
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    runner.run(__doc__, extract_and_summarize)
