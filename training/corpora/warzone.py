@@ -15,7 +15,8 @@ weapon and vehicle sounds) is skipped:
 - `script/tutorial.js` gives each tutorial clip (`tutN.ogg`) the subtitle shown with it.
 - `audio/proxmessages/c1prox.fodt`, the script of the campaign 1 proximity messages, gives `c1proxN.ogg`'s line.
 Lines with an acronym whose spoken form the files do not tell (LZ: "L Z" or "landing zone"?, VTOL, SAM) or with a
-parenthesis ("unit(s)") are skipped.
+parenthesis ("unit(s)") are skipped, and so are clips whose text would be spoken at over MAX_WORDS_PER_SECOND (the
+subtitle then runs over the next clip too).
 
 Speakers are labelled by the folder a clip comes from (one voice per folder; the three VTOL pilots by the digit
 that ends their file names).
@@ -49,6 +50,9 @@ VOICE_FOLDERS = [
     ("audio/proxmessages/", "warzone-proximity"),
 ]
 UNKNOWN_SPOKEN_FORM = re.compile(r"\b(LZ|VTOLs?|SAM)\b|[()]")
+# A text spoken faster than this is longer than its clip: some tutorial subtitles also sum up the next clip, whose own
+# message is undefined (tut5's second sentence paraphrases what tut6 says).
+MAX_WORDS_PER_SECOND = 5.0
 # Whole speakers held out of training, chosen before any recognition result by this rule: rank the speakers by audio
 # time and hold out all but the first two (the status voice and the tutorial narrator, who speak most of the lines);
 # held_out_by_rule() applies it to a manifest and the summary says where the list below no longer follows it.
@@ -117,7 +121,7 @@ def held_out_by_rule(rows):
 
 def extract():
     out = os.path.join(common.corpus_dir(NAME), "wav")
-    rows, skipped, decoded = [], collections.Counter(), 0
+    rows, skipped, too_fast, decoded = [], collections.Counter(), [], 0
     with zipfile.ZipFile(BASE_WZ) as wz:
         for path, raw, speaker in clip_texts(wz):
             text = None if UNKNOWN_SPOKEN_FORM.search(raw) else common.normalize_text(raw)
@@ -130,9 +134,13 @@ def extract():
             else:
                 seconds = common.to_wav(dst, ["-f", "ogg", "-i", "pipe:"], wz.read(path))
                 decoded += 1
+            if len(text.split()) > MAX_WORDS_PER_SECOND * seconds:
+                too_fast.append(posixpath.basename(path))
+                continue
             rows.append((dst, text, speaker, seconds))
-    print("%s: %d decoded now, %d already there; skipped (text with an unknown spoken form): %s" % (
-        NAME, decoded, len(rows) - decoded, dict(skipped)))
+    print("%s: %d decoded now, %d already there; skipped: %s with a text of unknown spoken form, %d whose text is "
+          "too long for the clip (%s)" % (NAME, decoded, len(rows) - decoded, dict(skipped), len(too_fast),
+                                          " ".join(too_fast)))
     common.write_manifest(NAME, rows)
     return rows
 
