@@ -112,11 +112,7 @@ def clip_texts(wz):
 
 
 def held_out_by_rule(rows):
-    seconds = collections.Counter()
-    for _, _, speaker, s in rows:
-        seconds[speaker] += s
-    ranked = [s for s, _ in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return sorted(ranked[KEPT_TOP_SPEAKERS:])
+    return runner.speakers_by_time(rows)[KEPT_TOP_SPEAKERS:]
 
 
 def extract():
@@ -145,26 +141,9 @@ def extract():
     return rows
 
 
-def summary(rows):
-    by = collections.defaultdict(lambda: [0, 0.0, 0])
-    for _, text, speaker, s in rows:
-        by[speaker][0] += 1
-        by[speaker][1] += s
-        by[speaker][2] += len(text.split())
-    total = sum(v[1] for v in by.values())
-    test = TEST_SPEAKERS
-    if held_out_by_rule(rows) != sorted(TEST_SPEAKERS):
-        print("warning: TEST_SPEAKERS no longer follows its rule, which gives %s" % held_out_by_rule(rows))
-    for speaker, (n, s, words) in sorted(by.items(), key=lambda kv: -kv[1][1]):
-        print("  %-26s %4d clips %6.1f s %4.1f words/s%s" % (speaker, n, s, words / s, "  (test)" if speaker in test
-                                                                                         else ""))
-    print("held out: %d speakers, %.1f %% of %.1f min" % (len(test), 100 * sum(by[t][1] for t in test) / total,
-                                                          total / 60))
-
-
 def extract_and_summarize():
     rows = extract()
-    summary(rows)
+    runner.print_speakers(rows, TEST_SPEAKERS, held_out_by_rule(rows))
     return rows
 
 

@@ -26,7 +26,6 @@ tuxpaint-en_GB): the files do not say who recorded them.
 Run: SPEECHMOE_BUILD=/work/build-data OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/corpora/words.py
      [--spot-check N]
 """
-import collections
 import hashlib
 import os
 import re
@@ -109,11 +108,8 @@ def tuxpaint_clips():
 
 
 def held_out_by_rule(rows):
-    seconds = collections.Counter()
-    for _, _, speaker, s in rows:
-        seconds[speaker] += s
-    ranked = [s for s, _ in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return sorted(ranked[r - 1] for r in HELD_OUT_RANKS if r <= len(ranked))
+    ranked = runner.speakers_by_time(rows)
+    return [ranked[r - 1] for r in HELD_OUT_RANKS if r <= len(ranked)]
 
 
 def extract():
@@ -135,16 +131,7 @@ def extract():
             rows.append((dst, text, speaker, seconds))
     print("%s: %d decoded now, %d already there, %d without text" % (NAME, decoded, len(rows) - decoded, skipped))
     common.write_manifest(NAME, rows)
-    by = collections.defaultdict(lambda: [0, 0.0])
-    for _, _, speaker, s in rows:
-        by[speaker][0] += 1
-        by[speaker][1] += s
-    total = sum(v[1] for v in by.values())
-    for speaker, (n, s) in sorted(by.items(), key=lambda kv: -kv[1][1]):
-        print("  %-16s %4d clips %6.1f s%s" % (speaker, n, s, "  (test)" if speaker in TEST_SPEAKERS else ""))
-    if held_out_by_rule(rows) != sorted(TEST_SPEAKERS):
-        print("warning: TEST_SPEAKERS no longer follows its rule, which gives %s" % held_out_by_rule(rows))
-    print("held out: %.1f %% of %.1f min" % (100 * sum(by[t][1] for t in TEST_SPEAKERS) / total, total / 60))
+    runner.print_speakers(rows, TEST_SPEAKERS, held_out_by_rule(rows))
     return rows
 
 
