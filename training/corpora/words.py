@@ -19,6 +19,7 @@ Texts come from the programs' own files, English only:
   it is the stamp's name said in the default English (the digits, whose `X.txt` is the word). `X_en_GB.ogg` is the
   British English name (digits, and letters whose `X.txt` says "The letter a."); one clip per distinct recording
   (the letter stamps share them between upper and lower case, filled and outlined).
+A few descriptions were rewritten after they were recorded; those found (STALE_DESCRIPTIONS) are skipped.
 In every text, the joined or misspelled names of SPOKEN_AS ("palmtree", "mountaingoat") are written as words.
 Speakers: one label per package and English variant (klettres-en, klettres-en_GB, ktuberling-en, tuxpaint-en,
 tuxpaint-en_GB): the files do not say who recorded them.
@@ -44,6 +45,9 @@ SPOKEN_AS = {"palmtree": "palm tree", "fallingstar": "falling star", "brocolli":
              "mountaingoat": "mountain goat"}
 UNKNOWN_SPOKEN_FORM = {"ufo"}
 LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Za-z]{2})?")
+# Spoken descriptions older than today's text: pocketsphinx's phone decoder hears "a hen", "kangaroo" and "nandu"
+# where the .txt says "A brown hen.", "A red kangaroo." and "A rhea.".
+STALE_DESCRIPTIONS = {"hen_desc.ogg", "kangaroo_desc.ogg", "nandou_desc.ogg"}
 # Whole speakers held out of training, chosen before any recognition result by this rule: rank the speakers by audio
 # time and hold out the third (the two largest, the KLettres alphabets and syllables, stay in training; the third
 # is the one nearest to a fifth of the audio); the summary says where the list no longer follows it.
@@ -99,7 +103,7 @@ def tuxpaint_clips():
             if per_language_sounds(stem, names):
                 clips.append((stem + ".ogg", name, "tuxpaint-en"))
             for f, clip_text, speaker in clips:
-                if f not in names:
+                if f not in names or f in STALE_DESCRIPTIONS:
                     continue
                 digest = hashlib.sha1(open(os.path.join(folder, f), "rb").read()).hexdigest()
                 if digest not in seen:
