@@ -20,7 +20,8 @@ ffmpeg first (an 8 kHz recording is upsampled: it then has no energy above 4 kHz
 --closed-vocabulary checks a text mapping rather than measuring the baseline: it decodes each clip with a JSGF grammar
 whose only sentences are the set's own texts (those that the en-us dictionary can spell; the others are left out and
 counted). Isolated words defeat the open LM (WER near 100 % even for a right mapping), but with the grammar a right
-mapping is mostly recognized, while a shifted one can only match by chance. Its set is named `<set>.closed`.
+mapping is mostly recognized, while a shifted one can only match by chance; the control line scores each hypothesis
+against the text of the clip SHIFT lines further on, what such a wrong mapping gives. Its set is named `<set>.closed`.
 """
 import argparse
 import hashlib
@@ -41,6 +42,7 @@ import common  # noqa: E402
 # The model's own configuration; see training/corpora/README.md for the flags that were tried.
 DEFAULT_FLAGS = ""
 DICTIONARY = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+SHIFT = 7
 
 
 def is_16k_pcm(path):
@@ -155,6 +157,8 @@ def evaluate(tsv, outdir, flags, jobs, limit=0, closed=False):
                     pool.terminate()
     hyps = [(p, ref, cache[p]) for p, ref in rows]
     ce, cn, we, wn = score((ref, hyp) for _, ref, hyp in hyps)
+    # what a wrong mapping would score: each hypothesis against the text of the clip SHIFT lines further on
+    _, _, swe, swn = score((hyps[(i + SHIFT) % len(hyps)][1], hyp) for i, (_, _, hyp) in enumerate(hyps))
     tmp = os.path.join(outdir, name + ".hyp.tsv.partial")
     with open(tmp, "w", encoding="utf-8") as f:
         for p, ref, hyp in hyps:
@@ -163,7 +167,8 @@ def evaluate(tsv, outdir, flags, jobs, limit=0, closed=False):
     return {"set": name, "manifest": os.path.abspath(tsv), "utts": len(rows), "not_in_grammar": n_all - len(rows),
             "decoded_now": len(todo),
             "cer": 100.0 * ce / max(1, cn), "wer": 100.0 * we / max(1, wn), "chars": cn, "words": wn,
-            "seconds": round(time.time() - t0, 1), "decoder": "pocketsphinx_continuous " + flags}, hyps
+            "shifted_wer": 100.0 * swe / max(1, swn), "seconds": round(time.time() - t0, 1),
+            "decoder": "pocketsphinx_continuous " + flags}, hyps
 
 
 def main():
@@ -195,6 +200,8 @@ def main():
             print("  REF: %s\n  HYP: %s" % (ref, hyp))
         print("%-14s utts %4d  CER %6.2f %%  WER %6.2f %%  (%.0fs, %s)" % (
             res["set"], res["utts"], res["cer"], res["wer"], res["seconds"], res["decoder"]), flush=True)
+        if args.closed_vocabulary:
+            print("%-14s texts shifted by %d clips (a wrong mapping): WER %6.2f %%" % ("", SHIFT, res["shifted_wer"]))
         results.append(res)
     if args.json:
         tmp = args.json + ".partial"
