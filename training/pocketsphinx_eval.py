@@ -168,7 +168,7 @@ def evaluate(tsv, outdir, flags, jobs, limit=0, closed=False):
             "decoded_now": len(todo),
             "cer": 100.0 * ce / max(1, cn), "wer": 100.0 * we / max(1, wn), "chars": cn, "words": wn,
             "shifted_wer": 100.0 * swe / max(1, swn), "seconds": round(time.time() - t0, 1),
-            "decoder": "pocketsphinx_continuous " + flags}, hyps
+            "decoder": ("pocketsphinx_continuous " + flags).strip()}, hyps
 
 
 def main():
