@@ -17,9 +17,10 @@ skipped, and so are clips whose text would be spoken at over MAX_WORDS_PER_SECON
 not the clip's).
 
 Not taken, because they are not transcripts of the clips: the tutorial subtitles of `script/tutorial.js` (shown with
-`tutN.ogg`, they paraphrase or sum up several clips: tut5's message ends with what tut6 says in other words, and
-pocketsphinx hears tut41 and tut43 say "...position...next to your factory" where the subtitles say "select a
-location for your factory" and "all new units will drive to this location once built"), and the proximity messages'
+`tutN.ogg`, they paraphrase or sum up several clips: tut5's message ends with what tut6 says in other words;
+pocketsphinx hears tut43 as "...initially position next to your factory" where its subtitle says "all new units will
+drive to this location once built", and tut41 as "...position at your..." for "select a location for your
+factory"), and the proximity messages'
 script `audio/proxmessages/c1prox.fodt` (written before the recording: c1prox1 is heard as "...primary goal, you
 must recover them above all other objectives", the script has "...they must be recovered at all costs").
 
