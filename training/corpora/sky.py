@@ -19,6 +19,15 @@ decodes the game's texts into the most word-like tokens. Text number `s << 12 | 
 50000 + SECTION_BASE[s] + i: unsigned 8-bit mono 11,025 Hz after the 22-byte header. The intro's speech
 (files 59494-59672) has no text in the data and is skipped, as are lines whose text normalizes to nothing.
 
+Speakers come from the game's scripts (files 60400-60406: a table of script start words, then 16-bit stack code)
+and compacts (`sky.cpt`, ScummVM's extraction of the game objects, with their debug names): a line is spoken by
+the compact given to one of the engine's speak functions, see `speakers`. Labels are character names from the
+compacts (`foster` is the hero, `joey` his robot) or, for the person talked to in the game's conversation
+scripts, which the engine starts through a table of its own, `talk_<script number>`: one label per conversation
+script, so a character with two conversation scripts gets two labels, and a character may also speak a few lines
+under its name elsewhere (Hobbins, for one, is `jobsworth` in the court scene). Labels are characters, not actors:
+the game's small cast voices several characters each.
+
 Run: SPEECHMOE_BUILD=/work/build-data OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/corpora/sky.py
      [--spot-check N]
 """
@@ -277,8 +286,168 @@ def game_texts(disk, binary_path=SCUMMVM):
     return best
 
 
-def speaker_of(section, index):
-    return "sky-s%d" % section
+COMPACT_FILE = "sky.cpt"
+SCRIPT_MODULE = 60400  # script modules are files 60400, 60401, ... (module n holds script numbers n << 12 | i)
+FOSTER = 3  # the player's compact
+COMPACT_TYPE = 1
+# fields of a compact (16-bit words)
+F_ACTION_SCRIPT, F_BASE_SUB, F_OTHER_SUBS = 17, 27, (29, 31, 33)
+# script variables (index = operand / 4)
+V_CUR_ID, V_CLICKED, V_TALKED_TO = 12, 20, 120
+# script opcodes with their operand counts; 11 calls an engine function: operand count, function number * 4
+OPERANDS = {0: 1, 2: 1, 5: 1, 6: 1, 9: 1, 15: 1, 16: 1, 18: 1, 11: 2}
+PUSH_VAR, PUSH_NUMBER, POP_VAR, CALL, SWITCH, PUSH_FIELD = 0, 2, 6, 11, 14, 15
+BINARY_OPS = {1, 3, 4, 7, 8, 10, 12, 17}
+POPS_ONE = {5, 16, 18, SWITCH}
+# engine functions: speak(speaker, text, animation) in four variants; add a choice line for the player; run a
+# sub-script in the current compact (start sub, set alternate); run one in a given compact (they start sub, assign
+# base, alternate set alternate)
+SPEAK = {35, 36, 37, 38}
+ASK_THIS = 70
+SUB_SCRIPT = {7, 24}
+THEIR_SCRIPT = {8, 9, 25}
+
+
+def compacts(game=GAME):
+    """sky.cpt (ScummVM's extraction of the game's compacts): {id: (debug name, type, 16-bit fields)}."""
+    data = open(os.path.join(game, COMPACT_FILE), "rb").read()
+    lists = struct.unpack_from("<H", data, 2)[0]
+    lengths = struct.unpack_from("<%dH" % lists, data, 4)
+    at = 4 + 2 * lists + 4  # skip the unpacked size
+    words = struct.unpack_from("<I", data, at)[0]
+    body_at, at = at + 4, at + 4 + 2 * words
+    names = iter(data[at + 4:at + 4 + struct.unpack_from("<I", data, at)[0]].split(b"\0"))
+    out, at = {}, body_at
+    for lst in range(lists):
+        for k in range(lengths[lst]):
+            size = struct.unpack_from("<H", data, at)[0]
+            at += 2
+            if size:
+                kind = struct.unpack_from("<H", data, at)[0]
+                fields = struct.unpack_from("<%dH" % size, data, at + 2)
+                at += 2 + 2 * size
+                out[lst << 12 | k] = (next(names).decode("latin-1"), kind, fields)
+    return out
+
+
+def scripts(disk):
+    """{script number: [(opcode, operands)]}: module n's table of script start words, then the scripts' code."""
+    out, module = {}, 0
+    while SCRIPT_MODULE + module in disk:
+        data = disk.load(SCRIPT_MODULE + module)
+        words = struct.unpack_from("<%dH" % (len(data) // 2), data, 0)
+        starts = sorted((words[k], k) for k in range(1, words[0]))
+        for n, (start, k) in enumerate(starts):
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(words)
+            code, pc = [], start
+            while pc < end:
+                op = words[pc]
+                count = 2 + 2 * words[pc + 1] if op == SWITCH else OPERANDS.get(op, 0)
+                code.append((op, words[pc + 1:pc + 1 + count]))
+                pc += 1 + count
+            out[module << 12 | k] = code
+        module += 1
+    return out
+
+
+class ScriptFacts:
+    """What one script says (speaker operand, text number) and which scripts it starts, from a stack simulation
+    that tracks constants and variables (enough for the game's `push; push; push; call` idiom)."""
+
+    def __init__(self, code):
+        self.speech, self.subs, self.theirs = [], [], []
+        self.talked_to, self.talked_to_clicked = set(), False
+        stack = []
+        for op, operands in code:
+            if op == PUSH_NUMBER:
+                stack.append(("n", operands[0]))
+            elif op == PUSH_VAR:
+                stack.append(("v", operands[0] // 4))
+            elif op == POP_VAR:
+                value = stack.pop() if stack else ("?", 0)
+                if operands[0] // 4 == V_TALKED_TO:
+                    if value[0] == "n":
+                        self.talked_to.add(value[1])
+                    elif value == ("v", V_CLICKED):
+                        self.talked_to_clicked = True
+            elif op == CALL:
+                n, function = operands[0], operands[1] // 4
+                args = stack[len(stack) - n:] if n else []
+                del stack[len(stack) - n:]
+                args += [("?", 0)] * (3 - len(args))
+                if function in SPEAK and args[1][0] == "n":
+                    self.speech.append((args[0], args[1][1]))
+                elif function == ASK_THIS and args[0][0] == "n":
+                    self.speech.append((("v", V_CUR_ID), args[0][1]))
+                elif function in SUB_SCRIPT and args[0][0] == "n":
+                    self.subs.append(args[0][1])
+                elif function in THEIR_SCRIPT and args[0][0] == "n" and args[1][0] == "n":
+                    self.theirs.append((args[0][1], args[1][1]))
+            elif op in BINARY_OPS:
+                del stack[-2:]
+                stack.append(("?", 0))
+            elif op in POPS_ONE:
+                del stack[-1:]
+            elif op == PUSH_FIELD:
+                stack.append(("?", 0))
+
+
+def character(name):
+    """A compact's debug name -> character label: the room prefix goes (sc42_jobsworth is jobsworth)."""
+    return re.sub(r"^sc\d+_", "", name)
+
+
+def speakers(disk, game=GAME):
+    """{text number: speaker label} for the lines the scripts speak with a speaker they determine.
+
+    The speaker operand is a compact (a constant), CUR_ID (the compact running the script) or the variable that
+    an action script sets to the compact the player clicked (the person talked to). A script's runners are the
+    compacts whose base/sub fields name it, the player for the action scripts of compacts (those also give the
+    person talked to), and whatever starts it as a sub-script (or, for "they start", the compact named). The
+    game's conversations proper are scripts the engine starts through a table of its own (not in the data): in
+    them CUR_ID is the player and the person talked to gets the label talk_<script number>, one per
+    conversation script. A text spoken by two different speakers is left out."""
+    cpts = compacts(game)
+    facts = {number: ScriptFacts(code) for number, code in scripts(disk).items()}
+    runners, talked_to = {n: set() for n in facts}, {n: set() for n in facts}
+    for cid, (_, kind, fields) in cpts.items():
+        if kind != COMPACT_TYPE or len(fields) <= F_BASE_SUB:
+            continue
+        for field in (F_BASE_SUB,) + F_OTHER_SUBS:
+            if field < len(fields) and fields[field] in facts:
+                runners[fields[field]].add(cid)
+        if fields[F_ACTION_SCRIPT] in facts:
+            runners[fields[F_ACTION_SCRIPT]].add(FOSTER)
+            talked_to[fields[F_ACTION_SCRIPT]].add(cid)
+    changed = True
+    while changed:
+        changed = False
+        for number, f in facts.items():
+            for sub in f.subs:
+                if sub in facts and not (runners[number] <= runners[sub] and talked_to[number] <= talked_to[sub]):
+                    runners[sub] |= runners[number]
+                    talked_to[sub] |= talked_to[number]
+                    changed = True
+            for cid, sub in f.theirs:
+                if sub in facts and cid not in runners[sub]:
+                    runners[sub].add(cid)
+                    changed = True
+    labels = {}
+    for number, f in facts.items():
+        is_conversation = not runners[number] and any(who == ("v", V_TALKED_TO) for who, _ in f.speech)
+        partner = f.talked_to | (talked_to[number] if f.talked_to_clicked or not f.talked_to else set())
+        for who, text in f.speech:
+            if who[0] == "n":
+                ids = {who[1]}
+            elif who == ("v", V_CUR_ID):
+                ids = {FOSTER} if is_conversation else runners[number]
+            elif who == ("v", V_TALKED_TO):
+                ids = partner or ({"talk_%04x" % number} if is_conversation else set())
+            else:
+                ids = set()
+            names = {i if isinstance(i, str) else character(cpts[i][0]) if i in cpts else None for i in ids}
+            labels.setdefault(text, set()).update(names if len(names) == 1 else {None})
+    return {text: next(iter(names)) for text, names in labels.items() if len(names) == 1 and None not in names}
 
 
 TEST_SPEAKERS = []
@@ -287,15 +456,17 @@ TEST_SPEAKERS = []
 def extract():
     disk = Disk()
     texts = game_texts(disk)
+    who = speakers(disk)
     wav_dir = os.path.join(common.corpus_dir(NAME), "wav")
-    rows, skipped = [], 0
+    rows, no_text, no_speaker = [], 0, 0
     for (section, index), line in sorted(texts.items()):
         number = SPEECH_FILE + SECTION_BASE[section] + index
         if number not in disk or (section + 1 < SECTIONS and number >= SPEECH_FILE + SECTION_BASE[section + 1]):
             continue
         text = common.normalize_text(line) if PRINTABLE.fullmatch(line) else None
-        if not text:
-            skipped += 1
+        speaker = who.get(section << 12 | index)
+        if not text or not speaker:
+            no_text, no_speaker = no_text + (not text), no_speaker + (bool(text) and not speaker)
             continue
         dst = os.path.join(wav_dir, "%d.wav" % number)
         if os.path.exists(dst):
@@ -303,8 +474,9 @@ def extract():
         else:
             audio = disk.load(number)[HEADER:]
             seconds = common.to_wav(dst, ["-f", "u8", "-ar", str(RATE), "-ac", "1", "-i", "pipe:"], audio)
-        rows.append((dst, text, speaker_of(section, index), seconds))
-    print("sky: %d speech files with text, %d skipped (no usable text)" % (len(rows), skipped))
+        rows.append((dst, text, speaker, seconds))
+    print("sky: %d clips; left out: %d without usable text, %d whose speaker the scripts do not settle"
+          % (len(rows), no_text, no_speaker))
     common.write_manifest(NAME, rows)
     return rows
 
