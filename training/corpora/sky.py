@@ -17,7 +17,8 @@ The Huffman tree is not in the game data but in the engine: it is read from the 
 (`scummvm` is a dependency of the game package), as the tree of 3-byte nodes (left, right, character) that
 decodes the game's texts into the most word-like tokens. Text number `s << 12 | i` is spoken by speech file
 50000 + SECTION_BASE[s] + i: unsigned 8-bit mono 11,025 Hz after the 22-byte header. The intro's speech
-(files 59494-59672) has no text in the data and is skipped, as are lines whose text normalizes to nothing.
+(files 59494-59672) has no text in the data and is skipped, as are lines whose text normalizes to nothing or is
+not English (`is_english`).
 
 Speakers come from the game's scripts (files 60400-60406: a table of script start words, then 16-bit stack code)
 and compacts (`sky.cpt`, ScummVM's extraction of the game objects, with their debug names): a line is spoken by
@@ -267,6 +268,19 @@ def _decode_one(data, byte, bit, tree):
 
 
 PRINTABLE = re.compile(r"[ -~]*")
+# a line is English when at least half its words are in pocketsphinx's pronouncing dictionary (Radman mumbles
+# through his suit: "mmf mgh gog mmphg")
+DICTIONARY = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+
+
+def english_words():
+    with open(DICTIONARY, encoding="latin-1") as f:
+        return {line.split(" ", 1)[0].split("(")[0] for line in f}
+
+
+def is_english(text, words):
+    tokens = text.split()
+    return 2 * sum(w in words for w in tokens) >= len(tokens)
 # how the actors say the subtitles' abbreviations
 SPOKEN = {"Mr": "mister", "Mrs": "missus", "ID": "I D", "LINC": "link", "WD40": "W D forty"}
 SPOKEN_RE = re.compile(r"\b(%s)\b" % "|".join(SPOKEN))
@@ -292,9 +306,10 @@ def game_texts(disk, binary_path=SCUMMVM):
 COMPACT_FILE = "sky.cpt"
 SCRIPT_MODULE = 60400  # script modules are files 60400, 60401, ... (module n holds script numbers n << 12 | i)
 PLAYER = "foster"  # the player's compact
+TALK_TABLE = "data_7"  # compact list 7: the talk animations, indexed by the speak functions' animation operand
 COMPACT_TYPE = 1
 # fields of a compact (16-bit words)
-F_ACTION_SCRIPT, F_BASE_SUB, F_OTHER_SUBS = 17, 27, (29, 31, 33)
+F_ACTION_SCRIPT, F_BASE_SUB, F_OTHER_SUBS, F_SPEECH_COLOUR = 17, 27, (29, 31, 33), 44
 # script variables (index = operand / 4)
 V_CUR_ID, V_CLICKED, V_TALKED_TO = 12, 20, 120
 # script opcodes with their operand counts; 11 calls an engine function: operand count, function number * 4
@@ -354,7 +369,7 @@ def scripts(disk):
 
 
 class ScriptFacts:
-    """What one script says (speaker operand, text number) and which scripts it starts, from a stack simulation
+    """What one script says (speaker operand, text number, talk animation) and which scripts it starts, from a stack simulation
     that tracks constants and variables (enough for the game's `push; push; push; call` idiom)."""
 
     def __init__(self, code):
@@ -379,9 +394,9 @@ class ScriptFacts:
                 del stack[len(stack) - n:]
                 args += [("?", 0)] * (3 - len(args))
                 if function in SPEAK and args[1][0] == "n":
-                    self.speech.append((args[0], args[1][1]))
+                    self.speech.append((args[0], args[1][1], args[2][1] if args[2][0] == "n" else None))
                 elif function == ASK_THIS and args[0][0] == "n":
-                    self.speech.append((("v", V_CUR_ID), args[0][1]))
+                    self.speech.append((("v", V_CUR_ID), args[0][1], None))
                 elif function in SUB_SCRIPT and args[0][0] == "n":
                     self.subs.append(args[0][1])
                 elif function in THEIR_SCRIPT and args[0][0] == "n" and args[1][0] == "n":
@@ -395,9 +410,28 @@ class ScriptFacts:
                 stack.append(("?", 0))
 
 
+# labels the data gives one character under two names, as the animation each plays and the text show:
+# Anita's hologram plays anita_holo_talk; the court judge also plays sc42_jdg_to_jobs; forprod is a foreman
+# animation; the father of room 81 plays sc81_dad_tlk
+ALIASES = {"hologram_b": "anita", "sc42_jdg": "judge", "forprod": "foreman", "sc81_dad": "father"}
+
+
 def character(name):
     """A compact's debug name -> character label: the room prefix goes (sc42_jobsworth is jobsworth)."""
-    return re.sub(r"^sc\d+_", "", name)
+    name = re.sub(r"^sc\d+_", "", name)
+    return ALIASES.get(name, name)
+
+
+def animation_speaker(animation, people):
+    """A talk animation's name -> its speaker: up to the first '_' after an optional room prefix (lamb_normal is
+    lamb); with a room prefix, the one person whose compact name it begins (sc32_vinc_talk is sc32_vincent, so
+    vincent)."""
+    stem = re.match(r"(sc\d+_)?[a-z]*", animation).group()
+    if stem != animation and stem.startswith("sc"):
+        matches = [name for name in people if name.startswith(stem)]
+        if len(matches) == 1:
+            return character(matches[0])
+    return ALIASES.get(stem, stem) or None
 
 
 def speakers(disk, game=GAME):
@@ -408,8 +442,10 @@ def speakers(disk, game=GAME):
     compacts whose base/sub fields name it, the player for the action scripts of compacts (those also give the
     person talked to), and whatever starts it as a sub-script (or, for "they start", the compact named). The
     game's conversations proper are scripts the engine starts through a table of its own (not in the data): in
-    them CUR_ID is the player and the person talked to gets the label talk_<script number>, one per
-    conversation script. A text spoken by two different speakers is left out."""
+    them CUR_ID is the player, and the person talked to is the named character whose lines elsewhere use the same
+    talk animation (the speak functions' third operand), or else is named by that animation (animation_speaker),
+    or else is the partner that the script's other lines mostly name, or else gets the label talk_<script number>. A text
+    spoken by two different speakers is left out."""
     cpts = compacts(game)
     player = next(cid for cid, (name, _, _) in cpts.items() if name == PLAYER)
     facts = {number: ScriptFacts(code) for number, code in scripts(disk).items()}
@@ -436,29 +472,57 @@ def speakers(disk, game=GAME):
                 if sub in facts and cid not in runners[sub]:
                     runners[sub].add(cid)
                     changed = True
-    labels = {}
+    labels, animated, unnamed = {}, {}, []
     for number, f in facts.items():
-        is_conversation = not runners[number] and any(who == ("v", V_TALKED_TO) for who, _ in f.speech)
+        is_conversation = not runners[number] and any(who == ("v", V_TALKED_TO) for who, _, _ in f.speech)
         partner = f.talked_to | (talked_to[number] if f.talked_to_clicked or not f.talked_to else set())
-        for who, text in f.speech:
+        for who, text, animation in f.speech:
             if who[0] == "n":
                 ids = {who[1]}
             elif who == ("v", V_CUR_ID):
                 ids = {player} if is_conversation else runners[number]
+            elif who == ("v", V_TALKED_TO) and not partner and is_conversation:
+                unnamed.append((text, animation, number))
+                continue
             elif who == ("v", V_TALKED_TO):
-                ids = partner or ({"talk_%04x" % number} if is_conversation else set())
+                ids = partner
             else:
                 ids = set()
-            names = {i if isinstance(i, str) else character(cpts[i][0]) if i in cpts else None for i in ids}
-            labels.setdefault(text, set()).update(names if len(names) == 1 else {None})
+            names = {character(cpts[i][0]) if i in cpts else None for i in ids}
+            name = next(iter(names)) if len(names) == 1 else None
+            labels.setdefault(text, set()).add(name)
+            if name and animation is not None:
+                animated.setdefault(animation, set()).add(name)
+    # the talk animation a line plays belongs to its speaker: one seen only with one named character names the
+    # person talked to in a conversation script; else the animation's own name does
+    talk_table = cpts[next(cid for cid, (name, _, _) in cpts.items() if name == TALK_TABLE)][2]
+    people = [name for name, kind, fields in cpts.values()
+              if kind == COMPACT_TYPE and len(fields) > F_SPEECH_COLOUR and fields[F_SPEECH_COLOUR]]
+    partners = {}
+    for text, animation, script in unnamed:
+        names = animated.get(animation, set())
+        name = next(iter(names)) if len(names) == 1 and PLAYER not in names else None
+        if not name and animation is not None and animation < len(talk_table) and talk_table[animation] in cpts:
+            name = animation_speaker(cpts[talk_table[animation]][0], people)
+        if name:
+            partners.setdefault(script, []).append(name)
+            labels.setdefault(text, set()).add(name)
+    # a conversation script's lines whose animation names nobody: the partner that names at least 2/3 of its
+    # other lines, or talk_<script number>
+    for text, animation, script in unnamed:
+        if text not in labels:
+            names = partners.get(script, [])
+            top = max(set(names), key=names.count) if names else None
+            labels[text] = {top if top and 3 * names.count(top) >= 2 * len(names) else "talk_%04x" % script}
     return {text: next(iter(names)) for text, names in labels.items() if len(names) == 1 and None not in names}
 
 
 # Held out of training, chosen by a rule fixed before any recognition result was seen: rank the speaker labels other
 # than the hero Foster (who speaks most) by audio time and hold out the 2nd, 4th, 6th, ... until the held-out labels
 # together have at least 15 % of the corpus's audio. extract() prints the ranking and says so when the rule would
-# now choose otherwise.
-TEST_SPEAKERS = []
+# now choose otherwise. By the manifest's durations that is Lamb, Hobbins (jobsworth), Anita, Dr Burke and Henri
+# (the ranking goes joey, lamb, danielle, jobsworth, anchor, anita, foreman, burke, judge, henri, ...).
+TEST_SPEAKERS = ["lamb", "jobsworth", "anita", "burke", "henri"]
 TEST_SHARE = 0.15
 HERO = PLAYER
 
@@ -485,6 +549,7 @@ def extract():
     disk = Disk()
     texts = game_texts(disk)
     who = speakers(disk)
+    words = english_words()
     wav_dir = os.path.join(common.corpus_dir(NAME), "wav")
     rows, no_text, no_speaker = [], 0, 0
     for (section, index), line in sorted(texts.items()):
@@ -493,6 +558,7 @@ def extract():
             continue
         text = common.normalize_text(SPOKEN_RE.sub(lambda m: SPOKEN[m.group()], line)) if PRINTABLE.fullmatch(line) \
             else None
+        text = text if text and is_english(text, words) else None
         speaker = who.get(section << 12 | index)
         if not text or not speaker:
             no_text, no_speaker = no_text + (not text), no_speaker + (bool(text) and not speaker)
@@ -504,7 +570,7 @@ def extract():
             audio = disk.load(number)[HEADER:]
             seconds = common.to_wav(dst, ["-f", "u8", "-ar", str(RATE), "-ac", "1", "-i", "pipe:"], audio)
         rows.append((dst, text, speaker, seconds))
-    print("sky: %d clips; left out: %d without usable text, %d whose speaker the scripts do not settle"
+    print("sky: %d clips; left out: %d without usable English text, %d whose speaker the scripts do not settle"
           % (len(rows), no_text, no_speaker))
     if sorted(held_out_by_rule(rows)) != sorted(TEST_SPEAKERS):
         print("sky: the held-out rule now chooses other speakers than TEST_SPEAKERS", file=sys.stderr)
@@ -513,11 +579,12 @@ def extract():
 
 
 def main():
-    for name in ("sky.dnr", "sky.dsk", COMPACT_FILE):
-        if not os.path.exists(os.path.join(GAME, name)):
-            raise SystemExit("sky: %s/%s is missing: install the Debian package beneath-a-steel-sky" % (GAME, name))
-    if not os.path.exists(SCUMMVM):
-        raise SystemExit("sky: %s is missing: install the Debian package scummvm" % SCUMMVM)
+    for path, package in [(os.path.join(GAME, "sky.dnr"), "beneath-a-steel-sky"),
+                          (os.path.join(GAME, "sky.dsk"), "beneath-a-steel-sky"),
+                          (os.path.join(GAME, COMPACT_FILE), "beneath-a-steel-sky"),
+                          (SCUMMVM, "scummvm"), (DICTIONARY, "pocketsphinx-en-us")]:
+        if not os.path.exists(path):
+            raise SystemExit("sky: %s is missing: install the Debian package %s" % (path, package))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--spot-check", type=int, default=0, metavar="N",
                     help="pocketsphinx WER of N random clips against their mapped text")
