@@ -23,11 +23,12 @@ not English (`is_english`).
 Speakers come from the game's scripts (files 60400-60406: a table of script start words, then 16-bit stack code)
 and compacts (`sky.cpt`, ScummVM's extraction of the game objects, with their debug names): a line is spoken by
 the compact given to one of the engine's speak functions, see `speakers`. Labels are character names from the
-compacts (`foster` is the hero, `joey` his robot) or, for the person talked to in the game's conversation
-scripts, which the engine starts through a table of its own, `talk_<script number>`: one label per conversation
-script, so a character with two conversation scripts gets two labels, and a character may also speak a few lines
-under its name elsewhere (Hobbins, for one, is `jobsworth` in the court scene). Labels are characters, not actors:
-the game's small cast voices several characters each.
+compacts, without room prefixes (`foster` is the hero, `joey` his robot, `jobsworth` is Hobbins). The person
+talked to in the game's conversation scripts (which the engine starts through a table of its own, not in the
+data) is named by the talk animation the line plays; where nothing names them the label is
+`talk_<script number>`, one per conversation script. Labels are characters, not actors: the game's small cast
+voices several characters each, and a character the data names twice in ways this rule cannot join keeps two
+labels (`stuck` and `android_3` may be one android; `gal` and `spec` are not identified).
 
 Run: SPEECHMOE_BUILD=/work/build-data OMP_NUM_THREADS=1 nice -n 10 /usr/bin/python3 training/corpora/sky.py
      [--spot-check N]
@@ -369,8 +370,8 @@ def scripts(disk):
 
 
 class ScriptFacts:
-    """What one script says (speaker operand, text number, talk animation) and which scripts it starts, from a stack simulation
-    that tracks constants and variables (enough for the game's `push; push; push; call` idiom)."""
+    """What one script says (speaker operand, text number, talk animation) and which scripts it starts, from a
+    stack simulation that tracks constants and variables (enough for the game's `push; push; push; call` idiom)."""
 
     def __init__(self, code):
         self.speech, self.subs, self.theirs = [], [], []
@@ -444,8 +445,8 @@ def speakers(disk, game=GAME):
     game's conversations proper are scripts the engine starts through a table of its own (not in the data): in
     them CUR_ID is the player, and the person talked to is the named character whose lines elsewhere use the same
     talk animation (the speak functions' third operand), or else is named by that animation (animation_speaker),
-    or else is the partner that the script's other lines mostly name, or else gets the label talk_<script number>. A text
-    spoken by two different speakers is left out."""
+    or else is the partner that the script's other lines mostly name, or else gets the label
+    talk_<script number>. A text spoken by two different speakers is left out."""
     cpts = compacts(game)
     player = next(cid for cid, (name, _, _) in cpts.items() if name == PLAYER)
     facts = {number: ScriptFacts(code) for number, code in scripts(disk).items()}
@@ -512,7 +513,7 @@ def speakers(disk, game=GAME):
     for text, animation, script in unnamed:
         if text not in labels:
             names = partners.get(script, [])
-            top = max(set(names), key=names.count) if names else None
+            top = max(sorted(set(names)), key=names.count) if names else None
             labels[text] = {top if top and 3 * names.count(top) >= 2 * len(names) else "talk_%04x" % script}
     return {text: next(iter(names)) for text, names in labels.items() if len(names) == 1 and None not in names}
 
