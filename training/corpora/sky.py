@@ -231,20 +231,26 @@ def huffman_trees(binary):
 
 
 def decode_texts(data, tree):
-    """One section's text file -> {index in section: text}."""
+    """One section's text file -> {index in section: text}. The header gives the skip table's offset and the bit
+    data's; between them the lengths of all 32-text blocks but the last, and the skip bytes of each block, those of
+    the last block cut short where the bit data starts."""
     skip_table, bits_base = struct.unpack_from("<HH", data, 0)
+    blocks = (skip_table - 4) // 2 + 1
     texts, block_start = {}, 0
-    for block in range((skip_table - 4) // 2):
+    for block in range(blocks):
         offset = block_start  # in 2-bit units
         for k in range(32):
             if k:
-                skip = data[skip_table + 32 * block + k - 1]
-                offset += (skip & 0x7F) << 3 if skip & 0x80 else skip
+                at = skip_table + 32 * block + k - 1
+                if at >= bits_base:
+                    break
+                offset += (data[at] & 0x7F) << 3 if data[at] & 0x80 else data[at]
             text = _decode_one(data, bits_base + (offset >> 2), 8 - 2 * (offset & 3), tree)
             if text is None:
                 return texts
             texts[32 * block + k] = text
-        block_start += struct.unpack_from("<H", data, 4 + 2 * block)[0]
+        if block + 1 < blocks:
+            block_start += struct.unpack_from("<H", data, 4 + 2 * block)[0]
     return texts
 
 
