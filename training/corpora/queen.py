@@ -63,8 +63,8 @@ MIN_WORDS_PER_SECOND = 0.4
 # than Joe (the hero, who speaks most) by mapped audio time and hold out the 2nd, 4th, 6th, ... until the held-out
 # share reaches 15 % of the corpus's audio. By the mapped clips' durations the ranking is Bob, Sparky, the witch
 # doctor, Faye, Tammy (Mary-Lou), Frank, Jimmy, the zombie women, Azura, Death (the ferryman), ...; the rule holds out
-# Sparky, Faye, Frank, the zombie women and Death, together about 16 % of the audio. extract() prints the ranking and
-# the share, so that a change of data shows.
+# Sparky, Faye, Frank, the zombie women and Death. extract() prints the ranking and the held-out share, so that a
+# change of data shows.
 TEST_SPEAKERS = ["queen-sparky", "queen-faye", "queen-frank", "queen-zombie", "queen-death"]
 
 
@@ -482,7 +482,7 @@ def report_speakers(rows):
 
 
 # White noise at 1 % of full scale, mixed in before the spot check only (never into the corpus): the clips are MP3
-# at 16 kbit/s with almost nothing above 3.5 kHz, and pocketsphinx's wideband en-us model, fed bands that are all
+# at 16 kbit/s whose upper bands the encoder left nearly empty, and pocketsphinx's wideband en-us model, fed bands that are all
 # but silent, recognizes next to nothing whatever the mapping; a noise floor in those bands lets it hear the speech.
 NOISE_FLOOR = "anoisesrc=c=white:a=0.01:r=%d:seed=1" % common.SR
 
