@@ -482,8 +482,8 @@ def report_speakers(rows):
 
 
 # White noise at 1 % of full scale, mixed in before the spot check only (never into the corpus): the clips are MP3
-# at 16 kbit/s whose upper bands the encoder left nearly empty, and pocketsphinx's wideband en-us model, fed bands that are all
-# but silent, recognizes next to nothing whatever the mapping; a noise floor in those bands lets it hear the speech.
+# at 16 kbit/s whose upper bands the encoder left nearly empty, and pocketsphinx's wideband en-us model, fed bands
+# that are all but silent, recognizes next to nothing whatever the mapping; a noise floor there lets it hear speech.
 NOISE_FLOOR = "anoisesrc=c=white:a=0.01:r=%d:seed=1" % common.SR
 
 
