@@ -25,6 +25,7 @@ final class DefaultModel {
     static final String RESOURCE = "speechmoe/default-model.smoe";
     /** The language model that goes with the default model, in the same artifact. */
     static final String LM_RESOURCE = "speechmoe/default-model.smlm";
+    private static final int BUFFER = 1 << 16;
 
     private DefaultModel() {
     }
@@ -52,27 +53,59 @@ final class DefaultModel {
         return extract(url, cacheDir());
     }
 
-    /** Extracts the resource at {@code url} into {@code dir}, keeping its extension. */
+    /**
+     * Extracts the resource at {@code url} into {@code dir}, keeping its extension. The resource is streamed (hashed,
+     * then compared with or copied into the cache) rather than held in memory: the language model alone is tens of
+     * megabytes, which a whole copy would add to the heap of every start.
+     */
     static Path extract(URL url, Path dir) throws IOException {
-        byte[] bytes;
+        MessageDigest digest = sha256();
+        long size = 0;
         try (InputStream in = url.openStream()) {
-            bytes = in.readAllBytes();
+            byte[] buffer = new byte[BUFFER];
+            for (int n; (n = in.read(buffer)) > 0; size += n) {
+                digest.update(buffer, 0, n);
+            }
         }
-        String sha = sha256(bytes);
+        String sha = HexFormat.of().formatHex(digest.digest());
         String path = url.getPath();
         String extension = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf('/') + 1));
         Path target = dir.resolve("default-" + sha.substring(0, 16) + extension);
-        if (Files.isRegularFile(target) && Files.size(target) == bytes.length
-                && Arrays.equals(bytes, Files.readAllBytes(target))) {
+        if (Files.isRegularFile(target) && Files.size(target) == size && sameBytes(url, target)) {
             return target;
         }
         try {
-            CompleteFile.write(target, ch -> CompleteFile.writeFully(ch, ByteBuffer.wrap(bytes), 0));
+            CompleteFile.write(target, ch -> {
+                try (InputStream in = url.openStream()) {
+                    byte[] buffer = new byte[BUFFER];
+                    long at = 0;
+                    for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; at += n) {
+                        CompleteFile.writeFully(ch, ByteBuffer.wrap(buffer, 0, n), at);
+                    }
+                }
+            });
         } catch (IOException e) {
             throw new IOException("cannot write the default model into the cache folder " + dir + " ("
                     + reason(e) + "); make it writable, or set XDG_CACHE_HOME to a writable folder", e);
         }
         return target;
+    }
+
+    /** Whether {@code file} holds exactly the resource's bytes, read side by side a buffer at a time. */
+    private static boolean sameBytes(URL url, Path file) throws IOException {
+        try (InputStream a = url.openStream(); InputStream b = Files.newInputStream(file)) {
+            byte[] x = new byte[BUFFER];
+            byte[] y = new byte[BUFFER];
+            while (true) {
+                int n = a.readNBytes(x, 0, BUFFER);
+                if (n != b.readNBytes(y, 0, BUFFER) || !Arrays.equals(x, 0, n, y, 0, n)) {
+                    return false;
+                }
+                if (n < BUFFER) {
+                    return true;
+                }
+            }
+        }
     }
 
     private static String reason(IOException e) {
@@ -91,9 +124,9 @@ final class DefaultModel {
         return base.resolve("speechmoe");
     }
 
-    private static String sha256(byte[] bytes) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
