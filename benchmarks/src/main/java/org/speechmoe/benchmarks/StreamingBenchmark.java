@@ -37,7 +37,7 @@ import org.speechmoe.runtime.api.Utterance;
  *     {@code decode()} once per block period, the group's passes on all cores); the streams start at random phases
  *     within a second, the same in both. A block's lag is from its arrival to the end of the call that recognized it
  *     ({@code accept}, or the {@code decode()} after it was queued). Then, per mode, the throughput: the N streams'
- *     audio fed as fast as it is taken, audio seconds per wall second (the real-time streams the machine could hold
+ *     audio (its first 10 s) fed as fast as it is taken, audio seconds per wall second (the real-time streams the machine could hold
  *     were nothing else running).</li>
  * </ul>
  * <pre>
