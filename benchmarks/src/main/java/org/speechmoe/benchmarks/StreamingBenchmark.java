@@ -32,13 +32,14 @@ import org.speechmoe.runtime.api.Utterance;
  *     its audio would have arrived), after four untimed streams over the audio; how far behind real time the worst
  *     stream falls, and the median over streams of each one's worst lag, per N.</li>
  * <li>{@code exact FRAMES N...} (a causal model): per N, the same N real-time streams decoded chunk by chunk exactly
- *     (chunks of FRAMES output frames) twice, first each stream alone on its own thread ({@code StreamingRecognizer},
- *     one kernel thread each), then all in one {@code StreamGroup} (one thread feeding the streams and calling
- *     {@code decode()} once per block period, the group's passes on all cores); the streams start at random phases
- *     within a second, the same in both. A block's lag is from its arrival to the end of the call that recognized it
- *     ({@code accept}, or the {@code decode()} after it was queued). Then, per mode, the throughput: the N streams'
- *     audio (its first 10 s) fed as fast as it is taken, audio seconds per wall second (the real-time streams the machine could hold
- *     were nothing else running).</li>
+ *     (chunks of FRAMES output frames), first each stream alone on its own thread ({@code StreamingRecognizer}, one
+ *     kernel thread each), then all in one {@code StreamGroup} (one thread feeding the streams and calling
+ *     {@code decode()} once per block period, then again once per chunk period, the group's passes on all cores); the
+ *     streams start at random phases within a second, the same in every run. A block's lag is from its arrival to the
+ *     end of the call that recognized it ({@code accept}, or the {@code decode()} after it was queued); a way that
+ *     fell more than 5 s behind is not run in real time at larger N. Then, per way, the throughput: the N streams'
+ *     audio (its first 10 s) fed as fast as it is taken, audio seconds per wall second (the real-time streams the
+ *     machine could hold with nothing else running and, for the group, the streams' chunks in step).</li>
  * </ul>
  * <pre>
  * java --add-modules jdk.incubator.vector -cp speechmoe-benchmarks.jar org.speechmoe.benchmarks.StreamingBenchmark \
