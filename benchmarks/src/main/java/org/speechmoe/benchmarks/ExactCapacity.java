@@ -56,8 +56,12 @@ final class ExactCapacity {
             }
         }
         float[] part = Arrays.copyOf(audio, Math.min(audio.length, THROUGHPUT_SECONDS * RATE));
-        reportThroughput("alone", streams, part, options, throughputAlone(m, part, block, options, streams));
-        reportThroughput("group", streams, part, options, throughputGrouped(m, part, block, options, streams));
+        long cpu = cpuNanos();
+        double wall = throughputAlone(m, part, block, options, streams);
+        reportThroughput("alone", streams, part, options, wall, (cpuNanos() - cpu) / 1e9);
+        cpu = cpuNanos();
+        wall = throughputGrouped(m, part, block, options, streams);
+        reportThroughput("group", streams, part, options, wall, (cpuNanos() - cpu) / 1e9);
     }
 
     /** Each stream's start, in nanoseconds after the common start: random within a second, the same every run. */
@@ -72,6 +76,12 @@ final class ExactCapacity {
 
     /** A run's result: each stream's worst lag, the load average before and after. */
     private record Lags(List<Double> worst, double loadBefore, double loadAfter) {
+    }
+
+    /** CPU time of this process so far, all its threads (the JIT's and the collector's too). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double load() {
@@ -248,12 +258,18 @@ final class ExactCapacity {
                 StreamingBenchmark.pct(lags.worst(), 50), lags.loadBefore(), lags.loadAfter());
     }
 
+    /**
+     * {@code realtime_streams}: audio seconds per wall second, what this run got of a shared machine;
+     * {@code streams_per_core_by_cpu}: audio seconds per CPU second of this process, the streams one core would hold
+     * were it this process's alone (contention for caches and memory with other processes still slows it).
+     */
     private static void reportThroughput(String way, int streams, float[] audio, StreamOptions options,
-                                         double seconds) {
+                                         double seconds, double cpuSeconds) {
         double audioSeconds = streams * audio.length / (double) RATE;
         System.out.printf(Locale.ROOT, "{\"mode\":\"exact-throughput\",\"way\":\"%s\",\"streams\":%d,"
                         + "\"chunk_frames\":%d,\"audio_s\":%.1f,\"wall_s\":%.2f,\"realtime_streams\":%.1f,"
-                        + "\"load_after\":%.1f}%n", way, streams, options.chunkSize(), audioSeconds, seconds,
-                audioSeconds / seconds, load());
+                        + "\"cpu_s\":%.2f,\"streams_per_core_by_cpu\":%.1f,\"load_after\":%.1f}%n", way, streams,
+                options.chunkSize(), audioSeconds, seconds, audioSeconds / seconds, cpuSeconds,
+                audioSeconds / cpuSeconds, load());
     }
 }

@@ -26,6 +26,9 @@ import org.speechmoe.runtime.internal.model.StreamingTranscriber;
  * {@link Recognizer#transcribe(float[], int)} gives for the utterance's speech alone (its samples from shortly before
  * the first word to shortly after the last), with its times shifted to the stream's.
  *
+ * <p>Many streams of a causal model are served more cheaply by a {@link StreamGroup}, which runs their chunks
+ * through the encoder together.
+ *
  * <pre>{@code
  * try (StreamingRecognizer stream = model.newStream()) {
  *     while (microphone.read(block) > 0) {

@@ -94,19 +94,30 @@ final class ConformerStack {
         }
         float[] pe = new float[total * d];
         for (int s = 0; s < chunks.streams(); s++) {
-            float[] rows = positionRows(chunks.offset(s), chunks.frames(s));
-            System.arraycopy(rows, 0, pe, chunks.start(s) * d, rows.length);
+            int first = chunks.offset(s);
+            int count = chunks.frames(s);
+            float[] table = tableFor(first + count);
+            if (table.length >= (first + count) * d) {
+                System.arraycopy(table, first * d, pe, chunks.start(s) * d, count * d);
+            } else {
+                System.arraycopy(RelPositionEncoding.rows(first, count, d), 0, pe, chunks.start(s) * d, count * d);
+            }
         }
         return pe;
     }
 
     /** The table rows of positions {@code first .. first + count - 1}. */
     private float[] positionRows(int first, int count) {
-        float[] pe = positions;
+        float[] pe = tableFor(first + count);
         if (pe.length >= (first + count) * d) {
             return Arrays.copyOfRange(pe, first * d, (first + count) * d);
         }
         return RelPositionEncoding.rows(first, count, d);
+    }
+
+    /** The kept table, grown to {@code rows} rows when that is within {@link #CACHED_POSITIONS}. */
+    private float[] tableFor(int rows) {
+        return rows <= CACHED_POSITIONS ? positions(rows) : positions;
     }
 
     /** A table with at least {@code t} rows (only those are read). */
