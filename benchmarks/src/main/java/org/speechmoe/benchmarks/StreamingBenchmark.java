@@ -31,11 +31,21 @@ import org.speechmoe.runtime.api.Utterance;
  * <li>{@code capacity}: N streams, each on its own thread with one kernel thread, fed in real time (each block when
  *     its audio would have arrived), after four untimed streams over the audio; how far behind real time the worst
  *     stream falls, and the median over streams of each one's worst lag, per N.</li>
+ * <li>{@code exact FRAMES N...} (a causal model): per N, the same N real-time streams decoded chunk by chunk exactly
+ *     (chunks of FRAMES output frames), first each stream alone on its own thread ({@code StreamingRecognizer}, one
+ *     kernel thread each), then all in one {@code StreamGroup} (one thread feeding the streams and calling
+ *     {@code decode()} once per block period, then again once per chunk period, the group's passes on all cores); the
+ *     streams start at random phases within a second, the same in every run. A block's lag is from its arrival to the
+ *     end of the call that recognized it ({@code accept}, or the {@code decode()} after it was queued); a way that
+ *     fell more than 5 s behind is not run in real time at larger N. Then, per way, the throughput: the N streams'
+ *     audio (its first 10 s) fed as fast as it is taken, audio seconds per wall second (the real-time streams the
+ *     machine could hold with nothing else running and, for the group, the streams' chunks in step).</li>
  * </ul>
  * <pre>
  * java --add-modules jdk.incubator.vector -cp speechmoe-benchmarks.jar org.speechmoe.benchmarks.StreamingBenchmark \
  *     MODEL WAV_DIR SECONDS CHUNK_MS latency [LM.smlm]
  * java ... StreamingBenchmark MODEL WAV_DIR SECONDS CHUNK_MS capacity N...
+ * java ... StreamingBenchmark CAUSAL_MODEL WAV_DIR SECONDS CHUNK_MS exact FRAMES N...
  * </pre>
  * With a language model, {@code latency} decodes with it at the default weights (beam search); without, greedily.
  */
@@ -45,7 +55,8 @@ public final class StreamingBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: StreamingBenchmark MODEL WAV_DIR SECONDS CHUNK_MS latency [LM] | capacity N...");
+            System.err.println("usage: StreamingBenchmark MODEL WAV_DIR SECONDS CHUNK_MS latency [LM] | capacity N..."
+                    + " | exact FRAMES N...");
             System.exit(2);
         }
         Path model = Path.of(args[0]);
@@ -59,6 +70,14 @@ public final class StreamingBenchmark {
                     }
                 } else {
                     latency(m, audio, chunk, RecognizerOptions.defaults());
+                }
+            } else if (args[4].equals("exact")) {
+                int frames = Integer.parseInt(args[5]);
+                StreamOptions options = StreamOptions.defaults().withChunkSize(frames);
+                ExactCapacity.warmUp(m, audio, chunk, options);
+                for (int i = 6; i < args.length; i++) {
+                    int n = Integer.parseInt(args[i]);
+                    ExactCapacity.compare(m, audio, chunk, options, n);
                 }
             } else {
                 // untimed first: streams on several threads fed block by block as fast as they take them, so that
@@ -229,7 +248,7 @@ public final class StreamingBenchmark {
         return r.totalMemory() - r.freeMemory();
     }
 
-    private static double pct(List<Double> values, int p) {
+    static double pct(List<Double> values, int p) {
         if (values.isEmpty()) {
             return 0;
         }

@@ -147,6 +147,25 @@ public final class SpeechMoeModel implements AutoCloseable {
         return new StreamingRecognizer(this, options, streamOptions);
     }
 
+    /**
+     * A group of streams of this causal model, recognized together in shared passes: the way to serve many live
+     * streams on few cores. See {@link StreamGroup} for its thread contract.
+     *
+     * @param options       how its streams decode and on what the passes run ({@link RecognizerOptions#threads()}
+     *                      threads for all streams together)
+     * @param streamOptions its streams' endpoint rules, partial results and chunk size
+     * @return a new, empty group
+     * @throws IllegalStateException           when the model is closed
+     * @throws IllegalArgumentException        for a full-context model, or {@link StreamOptions#APPROXIMATE}: only
+     *                                         exact streaming is grouped
+     * @throws org.speechmoe.runtime.spi.BackendUnavailableException when the options ask for a backend or device
+     *                                         this JVM cannot run
+     */
+    public StreamGroup newStreamGroup(RecognizerOptions options, StreamOptions streamOptions) {
+        requireOpen();
+        return new StreamGroup(this, options, streamOptions);
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -1,5 +1,9 @@
 package org.speechmoe.runtime.api;
 
+import org.speechmoe.format.graph.GraphConfig;
+import org.speechmoe.runtime.internal.decoder.EndpointRules;
+import org.speechmoe.runtime.internal.model.StreamingTranscriber;
+
 /**
  * How a {@link StreamingRecognizer} cuts a stream into utterances and how often it says what it has heard so far.
  * Immutable; start from {@link #defaults()}: {@code StreamOptions.defaults().withSilenceAfterSpeech(0.8)}.
@@ -139,5 +143,31 @@ public record StreamOptions(double partialInterval, double silenceWithoutSpeech,
     public StreamOptions withLeftChunks(int chunks) {
         return new StreamOptions(partialInterval, silenceWithoutSpeech, silenceAfterSpeech, maxUtterance, chunkSize,
                 chunks);
+    }
+
+    /**
+     * What these options make of a stream of a model: the chunk size ({@link #AUTO} resolved, 0 for the approximate
+     * mode) and the left chunks ({@link #SPAN_UTTERANCE} resolved).
+     *
+     * @param batched whether the stream's chunks run in passes shared with other streams
+     * @throws IllegalArgumentException when a chunk size is asked of a full-context model
+     */
+    StreamingTranscriber.Settings settings(GraphConfig graph, boolean batched) {
+        EndpointRules rules = new EndpointRules(silenceWithoutSpeech, silenceAfterSpeech, maxUtterance);
+        int chunk = switch (chunkSize) {
+            case APPROXIMATE -> 0;
+            case AUTO -> !graph.streamable() ? 0
+                    : graph.decodingChunkSize() > 0 ? graph.decodingChunkSize() : DEFAULT_CHUNK_SIZE;
+            default -> {
+                if (!graph.streamable()) {
+                    throw new IllegalArgumentException("the model is full-context (causal: false): it cannot be "
+                            + "decoded chunk by chunk exactly; without a chunk size it streams in the approximate mode");
+                }
+                yield chunkSize;
+            }
+        };
+        double chunkSeconds = chunk * 4 * graph.features().frameShiftMs() / 1000;
+        int left = chunk == 0 || leftChunks >= 0 ? leftChunks : (int) Math.ceil(maxUtterance / chunkSeconds);
+        return new StreamingTranscriber.Settings(partialInterval, rules, chunk, left, batched);
     }
 }

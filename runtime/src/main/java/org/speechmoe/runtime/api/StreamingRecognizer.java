@@ -4,10 +4,8 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.speechmoe.format.graph.GraphConfig;
 import org.speechmoe.runtime.internal.audio.SampleRates;
 import org.speechmoe.runtime.internal.audio.Samples;
-import org.speechmoe.runtime.internal.decoder.EndpointRules;
 import org.speechmoe.runtime.internal.model.StreamingTranscriber;
 
 /**
@@ -27,6 +25,9 @@ import org.speechmoe.runtime.internal.model.StreamingTranscriber;
  * audio, so partial results can change earlier words, and an utterance's final result is what
  * {@link Recognizer#transcribe(float[], int)} gives for the utterance's speech alone (its samples from shortly before
  * the first word to shortly after the last), with its times shifted to the stream's.
+ *
+ * <p>Many streams of a causal model are served more cheaply by a {@link StreamGroup}, which runs their chunks
+ * through the encoder together.
  *
  * <pre>{@code
  * try (StreamingRecognizer stream = model.newStream()) {
@@ -52,27 +53,10 @@ public final class StreamingRecognizer implements AutoCloseable {
         this.owner = model;
         this.options = options;
         this.streamOptions = streamOptions;
-        EndpointRules rules = new EndpointRules(streamOptions.silenceWithoutSpeech(),
-                streamOptions.silenceAfterSpeech(), streamOptions.maxUtterance());
-        GraphConfig graph = model.config();
-        int chunk = switch (streamOptions.chunkSize()) {
-            case StreamOptions.APPROXIMATE -> 0;
-            case StreamOptions.AUTO -> !graph.streamable() ? 0
-                    : graph.decodingChunkSize() > 0 ? graph.decodingChunkSize() : StreamOptions.DEFAULT_CHUNK_SIZE;
-            default -> {
-                if (!graph.streamable()) {
-                    throw new IllegalArgumentException("the model is full-context (causal: false): it cannot be "
-                            + "decoded chunk by chunk exactly; without a chunk size it streams in the approximate mode");
-                }
-                yield streamOptions.chunkSize();
-            }
-        };
-        double chunkSeconds = chunk * 4 * graph.features().frameShiftMs() / 1000;
-        int left = chunk == 0 || streamOptions.leftChunks() >= 0 ? streamOptions.leftChunks()
-                : (int) Math.ceil(streamOptions.maxUtterance() / chunkSeconds);
-        this.exact = chunk > 0;
+        StreamingTranscriber.Settings settings = streamOptions.settings(model.config(), false);
+        this.exact = settings.chunkSize() > 0;
         this.transcriber = new StreamingTranscriber(model.loaded(), TranscriberFactory.create(model, options),
-                new StreamingTranscriber.Settings(streamOptions.partialInterval(), rules, chunk, left));
+                settings);
     }
 
     /**
@@ -209,14 +193,7 @@ public final class StreamingRecognizer implements AutoCloseable {
     }
 
     private Utterance utterance(StreamingTranscriber.Utterance u) {
-        double rate = transcriber.sampleRate();
-        Utterance.Ending ending = u.ending() == null ? Utterance.Ending.IN_PROGRESS : switch (u.ending()) {
-            case SILENCE_AFTER_SPEECH -> Utterance.Ending.SILENCE_AFTER_SPEECH;
-            case MAX_LENGTH -> Utterance.Ending.MAX_LENGTH;
-            case END_OF_STREAM -> Utterance.Ending.END_OF_STREAM;
-        };
-        return new Utterance(u.from() / rate, u.to() / rate, Transcripts.of(u.transcription(), options, u.computeSeconds()),
-                ending);
+        return Transcripts.utterance(u, transcriber.sampleRate(), options);
     }
 
     private void enter() {

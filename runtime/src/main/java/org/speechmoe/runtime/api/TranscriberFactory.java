@@ -19,11 +19,28 @@ final class TranscriberFactory {
      * @throws IllegalArgumentException when a hotword or grammar phrase has a character the model cannot spell
      */
     static Transcriber create(SpeechMoeModel model, RecognizerOptions options) {
+        return create(model, options, backend(model, options));
+    }
+
+    /**
+     * A transcriber on a given backend (streams of a {@link StreamGroup} share the group's).
+     *
+     * @throws IllegalArgumentException when a hotword or grammar phrase has a character the model cannot spell
+     */
+    static Transcriber create(SpeechMoeModel model, RecognizerOptions options, Backend backend) {
+        return new Transcriber(model.loaded(), backend, search(options));
+    }
+
+    /**
+     * The kernels {@code options} ask for.
+     *
+     * @throws org.speechmoe.runtime.spi.BackendUnavailableException when the backend or device cannot run here
+     */
+    static Backend backend(SpeechMoeModel model, RecognizerOptions options) {
         Backend cpu = options.backend().equals(RecognizerOptions.AUTO) ? Backends.best(options.threads())
                 : Backends.named(options.backend(), options.threads());
-        Backend backend = options.device().equals(RecognizerOptions.GPU)
+        return options.device().equals(RecognizerOptions.GPU)
                 ? new OffloadedBackend(cpu, model.offload(RecognizerOptions.GPU)) : cpu;
-        return new Transcriber(model.loaded(), backend, search(options));
     }
 
     /** The beam search {@code options} ask for, or null for greedy decoding. */

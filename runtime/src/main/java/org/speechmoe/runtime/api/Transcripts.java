@@ -3,6 +3,7 @@ package org.speechmoe.runtime.api;
 import java.util.ArrayList;
 import java.util.List;
 import org.speechmoe.runtime.internal.decoder.DecodedText;
+import org.speechmoe.runtime.internal.model.StreamingTranscriber;
 import org.speechmoe.runtime.internal.model.Transcriber;
 
 /** The public {@link Transcript} of an internal transcription. */
@@ -36,5 +37,20 @@ final class Transcripts {
                 .map(a -> new Alternative(a.text(), a.confidence())).toList();
         return new Transcript(text.text(), words, tokens, usage, t.audioSeconds(), computeSeconds, alternatives,
                 t.rejected());
+    }
+
+    /**
+     * The public {@link Utterance} of a stream's utterance.
+     *
+     * @param rate the stream's samples per second (the model's)
+     * @throws IllegalStateException when the options' language model was closed meanwhile
+     */
+    static Utterance utterance(StreamingTranscriber.Utterance u, double rate, RecognizerOptions options) {
+        Utterance.Ending ending = u.ending() == null ? Utterance.Ending.IN_PROGRESS : switch (u.ending()) {
+            case SILENCE_AFTER_SPEECH -> Utterance.Ending.SILENCE_AFTER_SPEECH;
+            case MAX_LENGTH -> Utterance.Ending.MAX_LENGTH;
+            case END_OF_STREAM -> Utterance.Ending.END_OF_STREAM;
+        };
+        return new Utterance(u.from() / rate, u.to() / rate, of(u.transcription(), options, u.computeSeconds()), ending);
     }
 }

@@ -7,7 +7,6 @@ import org.speechmoe.runtime.internal.backend.Backend;
 import org.speechmoe.runtime.internal.weights.ModelWeights;
 import org.speechmoe.runtime.internal.moe.MoeFeedForward;
 import org.speechmoe.runtime.internal.moe.Routing;
-import org.speechmoe.runtime.internal.state.BlockCache;
 import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
@@ -55,25 +54,21 @@ final class ConformerBlock {
 
     /**
      * Updates {@code x} ({@code frames × d}) in place; returns the routing of an MoE block, null for a dense one.
-     * {@code cache} null: a whole utterance, {@code pe} its position table; else one chunk of a stream, {@code pe} the
-     * rows of the chunk's positions.
+     * {@code chunks} null: a whole utterance, {@code pe} its position table; else the chunks of one or more streams
+     * stacked, {@code pe} the rows of their positions, this block being block {@code index} of their caches.
      */
     Routing forward(Backend backend, RecognizerState state, float[] x, int frames, float[] pe, float[] embedding,
-                    BlockCache cache) {
+                    ChunkRows chunks, int index) {
         float[] y = state.normed.floats(frames * d);
         if (macaron != null) {
             normFfMacaron.apply(backend, x, frames, y);
             macaron.addTo(backend, state, y, frames, x);
         }
         normMha.apply(backend, x, frames, y);
-        if (cache == null) {
-            attention.addTo(backend, state, y, pe, frames, x);
-        } else {
-            attention.addTo(backend, state, y, pe, frames, x, cache);
-        }
+        attention.addTo(backend, state, y, pe, frames, x, chunks, index);
         if (conv != null) {
             normConv.apply(backend, x, frames, y);
-            conv.addTo(backend, state, y, frames, x, cache);
+            conv.addTo(backend, state, y, frames, x, chunks, index);
         }
         normFf.apply(backend, x, frames, y);
         Routing routing = null;

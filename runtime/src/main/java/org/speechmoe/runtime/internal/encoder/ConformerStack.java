@@ -46,12 +46,12 @@ final class ConformerStack {
     }
 
     /**
-     * Runs the stack on {@code frames × bins} features; {@code embedding} feeds the routers of MoE blocks (null for
-     * the embedding network). Adds each MoE block's routing to {@code routings}.
+     * Runs the stack on {@code frames × bins} features of one utterance; {@code embedding} feeds the routers of MoE
+     * blocks (null for the embedding network). Adds each MoE block's routing to {@code routings}.
      */
     float[] forward(Backend backend, RecognizerState state, float[] feats, int frames, float[] embedding,
                     EncoderTrace trace, List<Routing> routings) {
-        return forward(backend, state, feats, frames, embedding, trace, routings, 0, null);
+        return forward(backend, state, new float[][] {feats}, new int[] {frames}, null, embedding, trace, routings);
     }
 
     /** Caches for one stream of this stack, keeping {@code keep} frames of attention context (negative: all). */
@@ -64,18 +64,19 @@ final class ConformerStack {
     }
 
     /**
-     * One chunk of a stream: {@code feats} is the chunk's subsampling window, its output frames start at
-     * {@code offset}, and {@code caches} hold what the earlier chunks left.
+     * One utterance ({@code chunks} null), or one chunk of each of several streams: {@code feats[i]} is stream i's
+     * subsampling window of {@code windows[i]} rows, and {@code chunks} says where its output frames go in the
+     * stacked result, where they lie in the stream and which caches hold what its earlier chunks left.
      */
-    float[] forward(Backend backend, RecognizerState state, float[] feats, int frames, float[] embedding,
-                    EncoderTrace trace, List<Routing> routings, int offset, BlockCache[] caches) {
-        int t = Subsampling.outputFrames(frames);
-        float[] x = subsampling.forward(backend, state, feats, frames);
+    float[] forward(Backend backend, RecognizerState state, float[][] feats, int[] windows, ChunkRows chunks,
+                    float[] embedding, EncoderTrace trace, List<Routing> routings) {
+        float[] x = subsampling.forward(backend, state, feats, windows);
+        int t = x.length / d;
         trace.record(traceName + "subsampling", x, t, d);
         RelPositionEncoding.scaleInput(x, d);
-        float[] pe = caches == null ? positions(t) : positionRows(offset, t);
+        float[] pe = chunks == null ? positions(t) : positionRows(chunks, t);
         for (int i = 0; i < blocks.size(); i++) {
-            Routing r = blocks.get(i).forward(backend, state, x, t, pe, embedding, caches == null ? null : caches[i]);
+            Routing r = blocks.get(i).forward(backend, state, x, t, pe, embedding, chunks, i);
             trace.record(traceName + "block_" + i, x, t, d);
             if (r != null) {
                 trace.record("router_probs_" + i, r.probabilities(), t, r.numExperts());
@@ -86,13 +87,37 @@ final class ConformerStack {
         return x;
     }
 
+    /** The table rows of every chunk's positions, stacked as its frames are. */
+    private float[] positionRows(ChunkRows chunks, int total) {
+        if (chunks.streams() == 1) {
+            return positionRows(chunks.offset(0), total);
+        }
+        float[] pe = new float[total * d];
+        for (int s = 0; s < chunks.streams(); s++) {
+            int first = chunks.offset(s);
+            int count = chunks.frames(s);
+            float[] table = tableFor(first + count);
+            if (table.length >= (first + count) * d) {
+                System.arraycopy(table, first * d, pe, chunks.start(s) * d, count * d);
+            } else {
+                System.arraycopy(RelPositionEncoding.rows(first, count, d), 0, pe, chunks.start(s) * d, count * d);
+            }
+        }
+        return pe;
+    }
+
     /** The table rows of positions {@code first .. first + count - 1}. */
     private float[] positionRows(int first, int count) {
-        float[] pe = positions;
+        float[] pe = tableFor(first + count);
         if (pe.length >= (first + count) * d) {
             return Arrays.copyOfRange(pe, first * d, (first + count) * d);
         }
         return RelPositionEncoding.rows(first, count, d);
+    }
+
+    /** The kept table, grown to {@code rows} rows when that is within {@link #CACHED_POSITIONS}. */
+    private float[] tableFor(int rows) {
+        return rows <= CACHED_POSITIONS ? positions(rows) : positions;
     }
 
     /** A table with at least {@code t} rows (only those are read). */

@@ -1,6 +1,5 @@
 package org.speechmoe.runtime.internal.encoder;
 
-import java.util.Arrays;
 import org.speechmoe.format.graph.EncoderConfig;
 import org.speechmoe.runtime.spi.Activation;
 import org.speechmoe.runtime.internal.backend.Backend;
@@ -65,45 +64,52 @@ final class ConvolutionModule {
     }
 
     /**
-     * {@code x += module(y)} over {@code frames} frames. {@code cache} (causal modules in a stream) holds the gated
-     * rows of the frames before these and receives this call's last ones; null at the start of an utterance.
+     * {@code x += module(y)} over {@code frames} rows: one utterance ({@code chunks} null), or the chunks of streams
+     * ({@link ChunkRows}), whose causal convolutions each continue from the gated rows their stream's cache of block
+     * {@code block} holds, and leave their last ones there.
      */
-    void addTo(Backend backend, RecognizerState state, float[] y, int frames, float[] x, BlockCache cache) {
+    void addTo(Backend backend, RecognizerState state, float[] y, int frames, float[] x, ChunkRows chunks, int block) {
         float[] doubled = state.convolutionPointwise.floats(frames * 2 * d);
         backend.matmul(y, frames, pointwise1, doubled, Epilogue.store(pointwise1Bias, Activation.NONE));
         float[] gated = state.convolutionGated.floats(frames * d);
         backend.glu(doubled, frames, d, gated);
-        float[] conv;
-        if (causal) {
-            conv = causalConvolution(backend, state, gated, frames, cache);
-        } else {
-            conv = state.convolutionDepthwise.floats(frames * d);
+        float[] conv = state.convolutionDepthwise.floats(frames * d);
+        if (!causal) {
             backend.depthwiseConv(gated, frames, d, depthwise, kernelSize, depthwiseBias, conv);
+        } else if (chunks == null) {
+            causalConvolution(backend, state, gated, 0, frames, null, conv);
+        } else {
+            for (int s = 0; s < chunks.streams(); s++) {
+                causalConvolution(backend, state, gated, chunks.start(s), chunks.frames(s), chunks.cache(s, block),
+                        conv);
+            }
         }
         norm.apply(backend, conv, frames, conv);
-        backend.activate(conv, conv.length, activation);
+        backend.activate(conv, frames * d, activation);
         backend.matmul(conv, frames, pointwise2, x, Epilogue.addScaled(pointwise2Bias, 1f));
     }
 
     /**
-     * The left-padded convolution through the backend's centred one: run over the {@code kernel - 1} context rows
-     * followed by the frames, output row {@code (kernel - 1) / 2 + t} is exactly frame t's causal result (its window
-     * stays inside the rows given, so the backend's own zero padding is never read).
+     * The left-padded convolution of rows {@code [start, start + n)} through the backend's centred one: run over the
+     * {@code kernel - 1} context rows followed by the frames, output row {@code (kernel - 1) / 2 + t} is exactly frame
+     * t's causal result (its window stays inside the rows given, so the backend's own zero padding is never read).
+     * The context is the cache's (the padding at a stream's or utterance's start).
      */
-    private float[] causalConvolution(Backend backend, RecognizerState state, float[] gated, int frames,
-                                      BlockCache cache) {
+    private void causalConvolution(Backend backend, RecognizerState state, float[] gated, int start, int n,
+                                   BlockCache cache, float[] conv) {
         int context = kernelSize - 1;
-        int rows = context + frames;
+        int rows = context + n;
         float[] padded = state.convolutionPadded.floats(rows * d);
         float[] history = cache == null || cache.convolution() == null ? padding : cache.convolution();
         System.arraycopy(history, 0, padded, 0, context * d);
-        System.arraycopy(gated, 0, padded, context * d, frames * d);
+        System.arraycopy(gated, start * d, padded, context * d, n * d);
         if (cache != null) {
-            cache.convolution(Arrays.copyOfRange(padded, frames * d, rows * d));
+            float[] kept = cache.convolution() == null ? new float[context * d] : cache.convolution();
+            System.arraycopy(padded, n * d, kept, 0, context * d);
+            cache.convolution(kept);
         }
-        float[] conv = state.convolutionDepthwise.floats(rows * d);
-        backend.depthwiseConv(padded, rows, d, depthwise, kernelSize, depthwiseBias, conv);
-        System.arraycopy(conv, context / 2 * d, conv, 0, frames * d);
-        return conv;
+        float[] window = state.convolutionWindow.floats(rows * d);
+        backend.depthwiseConv(padded, rows, d, depthwise, kernelSize, depthwiseBias, window);
+        System.arraycopy(window, context / 2 * d, conv, start * d, n * d);
     }
 }

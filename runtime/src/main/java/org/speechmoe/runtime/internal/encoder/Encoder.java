@@ -34,6 +34,16 @@ public final class Encoder {
         }
     }
 
+    /**
+     * One stream's next chunk: its subsampling window, the first {@code rows} rows of {@code feats}
+     * ({@code rows × bins}); the stream position of its first output frame; the stream's caches of both networks.
+     */
+    record Chunk(float[] feats, int rows, int offset, BlockCache[] embedCaches, BlockCache[] mainCaches) {
+        int frames() {
+            return outputFrames(rows);
+        }
+    }
+
     private final ConformerStack embed;
     private final ConformerStack main;
     private final Matrix outLinear;
@@ -84,7 +94,7 @@ public final class Encoder {
                     vocab());
         }
         try {
-            return forward(backend, state, feats, frames, trace, 0, null, null);
+            return forward(backend, state, new float[][] {feats}, new int[] {frames}, null, null, trace);
         } finally {
             state.release();
         }
@@ -107,20 +117,63 @@ public final class Encoder {
     }
 
     /**
-     * The utterance ({@code caches} null), or one chunk of a stream: {@code feats} its subsampling window, its
-     * output frames starting at {@code offset}. Leaves the state's scratch arrays to the caller to release.
+     * One chunk of each stream in one pass ({@code chunks} with at least one output frame each): the position-wise
+     * layers (the linear layers, the routers and experts, the norms) run on the frames of all chunks stacked, so each
+     * weight matrix is read once for all streams and the experts get the frames of all streams routed to them;
+     * attention and the causal convolutions run per stream over its caches. Returns each chunk's output, equal to
+     * running the chunks one at a time, up to float rounding. Leaves the state's scratch arrays to the caller to release.
      */
-    Output forward(Backend backend, RecognizerState state, float[] feats, int frames, EncoderTrace trace, int offset,
-                   BlockCache[] embedCaches, BlockCache[] mainCaches) {
-        int t = outputFrames(frames);
+    List<Output> forward(Backend backend, RecognizerState state, List<Chunk> chunks, EncoderTrace trace) {
+        int n = chunks.size();
+        float[][] feats = new float[n][];
+        int[] windows = new int[n];
+        int[] starts = new int[n];
+        int[] frames = new int[n];
+        int[] offsets = new int[n];
+        BlockCache[][] embedCaches = new BlockCache[n][];
+        BlockCache[][] mainCaches = new BlockCache[n][];
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            Chunk c = chunks.get(i);
+            if (c.frames() < 1) {
+                throw new IllegalArgumentException("a chunk of " + c.rows() + " feature rows has no output frame");
+            }
+            feats[i] = c.feats();
+            windows[i] = c.rows();
+            starts[i] = total;
+            frames[i] = c.frames();
+            offsets[i] = c.offset();
+            embedCaches[i] = c.embedCaches();
+            mainCaches[i] = c.mainCaches();
+            total += frames[i];
+        }
+        Output all = forward(backend, state, feats, windows, new ChunkRows(starts, frames, offsets, embedCaches),
+                new ChunkRows(starts, frames, offsets, mainCaches), trace);
+        if (n == 1) {
+            return List.of(all);
+        }
+        List<Output> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(all.slice(starts[i], starts[i] + frames[i]));
+        }
+        return out;
+    }
+
+    /** Both networks and the output layer over the inputs' frames stacked (one utterance: both {@code ChunkRows} null). */
+    private Output forward(Backend backend, RecognizerState state, float[][] feats, int[] windows,
+                                 ChunkRows embedChunks, ChunkRows mainChunks, EncoderTrace trace) {
+        int t = 0;
+        for (int w : windows) {
+            t += outputFrames(w);
+        }
         int vocab = outLinear.rows();
         if (t == 0) {
             return new Output(new float[0], 0, vocab, List.of());
         }
         List<Routing> routings = new ArrayList<>();
-        float[] embedding = embed.forward(backend, state, feats, frames, null, trace, routings, offset, embedCaches);
+        float[] embedding = embed.forward(backend, state, feats, windows, embedChunks, null, trace, routings);
         trace.record("embed", embedding, t, embed.dim());
-        float[] hidden = main.forward(backend, state, feats, frames, embedding, trace, routings, offset, mainCaches);
+        float[] hidden = main.forward(backend, state, feats, windows, mainChunks, embedding, trace, routings);
         float[] logits = new float[t * vocab];
         backend.matmul(hidden, t, outLinear, logits, Epilogue.store(outBias, Activation.NONE));
         backend.logSoftmax(logits, t, vocab);

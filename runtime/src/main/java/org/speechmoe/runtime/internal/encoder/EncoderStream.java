@@ -35,6 +35,9 @@ public final class EncoderStream {
     private float[] pending = new float[0];
     private int rows;
     private int emitted;
+    /** No more features come: what remains is the last chunk. */
+    private boolean ending;
+    /** The last chunk has run. */
     private boolean finished;
 
     /**
@@ -82,9 +85,25 @@ public final class EncoderStream {
      * chunk they complete; returns those chunks' log-probabilities and routings (0 frames when none).
      */
     public Encoder.Output accept(Backend backend, RecognizerState state, float[] feats, int frames) {
-        if (finished) {
-            throw new IllegalStateException("the stream is finished; reset() it to start another");
-        }
+        push(feats, frames);
+        return ChunkBatch.run(backend, state, List.of(this)).getFirst();
+    }
+
+    /**
+     * Runs the frames that remain as a last, shorter chunk (feature rows that make no whole output frame are dropped)
+     * and ends the stream.
+     */
+    public Encoder.Output finish(Backend backend, RecognizerState state) {
+        end();
+        return ChunkBatch.run(backend, state, List.of(this)).getFirst();
+    }
+
+    /**
+     * Takes feature rows as {@link #accept} does, without running the chunks they complete: those wait for
+     * {@link ChunkBatch#run}, which runs the chunks of many streams together.
+     */
+    public void push(float[] feats, int frames) {
+        requireOpen();
         if (frames < 0 || (long) frames * bins > feats.length) {
             throw new IllegalArgumentException(frames + " feature rows of " + bins + " do not fit in "
                     + feats.length + " floats");
@@ -94,32 +113,59 @@ public final class EncoderStream {
         }
         System.arraycopy(feats, 0, pending, rows * bins, frames * bins);
         rows += frames;
-        List<Encoder.Output> outputs = new ArrayList<>();
-        try {
-            while (rows >= windowRows(chunkSize)) {
-                outputs.add(chunk(backend, state, chunkSize));
-            }
-        } finally {
-            state.release();
-        }
-        return concat(outputs, encoder.vocab());
     }
 
     /**
-     * Runs the frames that remain as a last, shorter chunk (feature rows that make no whole output frame are dropped)
-     * and ends the stream.
+     * Ends the features, as {@link #finish} does, without running what remains: the next {@link ChunkBatch#run} runs
+     * it as a last, shorter chunk, and the stream is finished after that.
      */
-    public Encoder.Output finish(Backend backend, RecognizerState state) {
-        if (finished) {
+    public void end() {
+        requireOpen();
+        ending = true;
+    }
+
+    /** Whether the stream has run its last chunk (after {@link #end()}); {@link #reset()} starts it again. */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    private void requireOpen() {
+        if (ending) {
             throw new IllegalStateException("the stream is finished; reset() it to start another");
         }
-        finished = true;
-        int frames = Encoder.outputFrames(rows);
-        try {
-            return frames == 0 ? concat(List.of(), encoder.vocab()) : chunk(backend, state, frames);
-        } finally {
-            state.release();
+    }
+
+    /**
+     * The chunk to run next: a whole window of pending rows, or after {@link #end()} the rest as a last, shorter
+     * chunk; null when none is ready. A stream that has ended with too few rows for an output frame finishes here.
+     */
+    Encoder.Chunk nextChunk() {
+        if (finished) {
+            return null;
         }
+        int frames = rows >= windowRows(chunkSize) ? chunkSize : ending ? Encoder.outputFrames(rows) : 0;
+        if (frames == 0) {
+            finished = ending;
+            return null;
+        }
+        return new Encoder.Chunk(pending, windowRows(frames), emitted, embedCaches, mainCaches);
+    }
+
+    /** {@code chunk}, the last {@link #nextChunk()}, has run: its rows that the next window does not read go. */
+    void advance(Encoder.Chunk chunk) {
+        int frames = chunk.frames();
+        emitted += frames;
+        int consumed = Math.min(rows, frames * RATE);
+        System.arraycopy(pending, consumed * bins, pending, 0, (rows - consumed) * bins);
+        rows -= consumed;
+    }
+
+    EncoderTrace trace() {
+        return trace;
+    }
+
+    Encoder encoder() {
+        return encoder;
     }
 
     /** The most frames of attention context any block holds now: bounded by the left-chunk limit. */
@@ -144,17 +190,8 @@ public final class EncoderStream {
         }
         rows = 0;
         emitted = 0;
+        ending = false;
         finished = false;
-    }
-
-    private Encoder.Output chunk(Backend backend, RecognizerState state, int frames) {
-        Encoder.Output out = encoder.forward(backend, state, pending, windowRows(frames), trace, emitted, embedCaches,
-                mainCaches);
-        emitted += frames;
-        int consumed = Math.min(rows, frames * RATE);
-        System.arraycopy(pending, consumed * bins, pending, 0, (rows - consumed) * bins);
-        rows -= consumed;
-        return out;
     }
 
     /** The outputs of consecutive chunks as one. */

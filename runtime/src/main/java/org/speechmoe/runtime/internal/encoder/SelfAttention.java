@@ -41,8 +41,15 @@ final class SelfAttention {
         biasV = w.floats(p + "pos_bias_v");
     }
 
-    /** {@code x += linear_out(attention(y))}, with {@code pe} the position table of the frames. */
-    void addTo(Backend backend, RecognizerState state, float[] y, float[] pe, int frames, float[] x) {
+    /**
+     * {@code x += linear_out(attention(y))} over {@code frames} rows. {@code chunks} null: the rows are one utterance
+     * and {@code pe} its position table. Otherwise they are the chunks of one or more streams ({@link ChunkRows}) and
+     * {@code pe} holds the table rows of each chunk's absolute positions: each stream's frames attend over its cached
+     * keys and then their own. 3m-asr's position term depends on the key's position alone, so cached keys keep their
+     * projected positions and a chunk equals the masked full pass. The projections run on all rows at once.
+     */
+    void addTo(Backend backend, RecognizerState state, float[] y, float[] pe, int frames, float[] x, ChunkRows chunks,
+               int block) {
         float[] q = state.queries.floats(frames * d);
         float[] k = state.keys.floats(frames * d);
         float[] v = state.values.floats(frames * d);
@@ -52,28 +59,38 @@ final class SelfAttention {
         backend.matmul(y, frames, wv, v, Epilogue.store(bv, Activation.NONE));
         backend.matmul(pe, frames, wPos, p, Epilogue.store(null, Activation.NONE));
         float[] context = state.context.floats(frames * d);
-        backend.attention(q, k, v, p, biasU, biasV, frames, frames, heads, context);
+        if (chunks == null) {
+            backend.attention(q, k, v, p, biasU, biasV, frames, frames, heads, context);
+        } else {
+            for (int s = 0; s < chunks.streams(); s++) {
+                attendOverCache(backend, state, q, k, v, p, chunks.start(s), chunks.frames(s),
+                        chunks.cache(s, block), context);
+            }
+        }
         backend.matmul(context, frames, wOut, x, Epilogue.addScaled(bOut, 1f));
     }
 
-    /**
-     * The same for a chunk of a stream: the chunk's frames attend over the cached keys and then their own.
-     * {@code pe} holds the table rows of the chunk's absolute positions; 3m-asr's position term depends on the key's
-     * position alone, so cached keys keep their projected positions and the chunk equals the masked full pass.
-     */
-    void addTo(Backend backend, RecognizerState state, float[] y, float[] pe, int frames, float[] x,
-               BlockCache cache) {
-        float[] q = state.queries.floats(frames * d);
-        backend.matmul(y, frames, wq, q, Epilogue.store(bq, Activation.NONE));
-        cache.reserve(frames);
+    /** One stream's {@code n} rows from {@code start}: appends their keys to its cache and attends over all. */
+    private void attendOverCache(Backend backend, RecognizerState state, float[] q, float[] k, float[] v, float[] p,
+                                 int start, int n, BlockCache cache, float[] context) {
+        cache.reserve(n);
         int at = cache.rows() * d;
-        backend.matmul(y, 0, frames, wk, cache.keys(), at, Epilogue.store(bk, Activation.NONE));
-        backend.matmul(y, 0, frames, wv, cache.values(), at, Epilogue.store(bv, Activation.NONE));
-        backend.matmul(pe, 0, frames, wPos, cache.positions(), at, Epilogue.store(null, Activation.NONE));
-        float[] context = state.context.floats(frames * d);
-        backend.attention(q, cache.keys(), cache.values(), cache.positions(), biasU, biasV, frames,
-                cache.rows() + frames, heads, context);
-        cache.commit(frames);
-        backend.matmul(context, frames, wOut, x, Epilogue.addScaled(bOut, 1f));
+        System.arraycopy(k, start * d, cache.keys(), at, n * d);
+        System.arraycopy(v, start * d, cache.values(), at, n * d);
+        System.arraycopy(p, start * d, cache.positions(), at, n * d);
+        float[] queries = q;
+        float[] out = context;
+        if (start > 0) {
+            // the attention kernel takes its queries and writes its output from row 0
+            queries = state.streamQueries.floats(n * d);
+            System.arraycopy(q, start * d, queries, 0, n * d);
+            out = state.streamContext.floats(n * d);
+        }
+        backend.attention(queries, cache.keys(), cache.values(), cache.positions(), biasU, biasV, n, cache.rows() + n,
+                heads, out);
+        if (start > 0) {
+            System.arraycopy(out, 0, context, start * d, n * d);
+        }
+        cache.commit(n);
     }
 }

@@ -72,69 +72,102 @@ final class Subsampling {
 
     /** {@code feats} is {@code frames × bins}; returns {@code outputFrames(frames) × d}, before any scaling. */
     float[] forward(Backend backend, RecognizerState state, float[] feats, int frames) {
+        return forward(backend, state, new float[][] {feats}, new int[] {frames});
+    }
+
+    /**
+     * Several inputs at once (the chunks of several streams): {@code feats[i]} is {@code frames[i] × bins}; returns
+     * their output frames stacked in order, {@code Σ outputFrames(frames[i]) × d}. The convolutions run on each
+     * input's rows; the output linear on the flattened frames of several inputs together.
+     */
+    float[] forward(Backend backend, RecognizerState state, float[][] feats, int[] frames) {
         int f1 = (bins - 1) / 2;
-        int t2 = outputFrames(frames);
         int f2 = (f1 - 1) / 2;
-        int chunk = Math.min(FRAMES_PER_CHUNK, Math.max(t2, 1));
+        int total = 0;
+        int longest = 0;
+        for (int n : frames) {
+            total += outputFrames(n);
+            longest = Math.max(longest, outputFrames(n));
+        }
+        int chunk = Math.min(FRAMES_PER_CHUNK, Math.max(longest, 1));
         // each chunk of output frames needs 2·n + 1 rows of the first convolution's output, computed per chunk so
         // that memory stays bounded however long the audio is
         int rows1 = 2 * chunk + 1;
         float[] patches = state.subsamplingPatches1.floats(rows1 * f1 * 9);
         float[] h1 = state.subsamplingConv1.floats(rows1 * f1 * d);
-        float[] result = new float[t2 * d];
+        float[] result = new float[total * d];
         float[] cols = state.subsamplingPatches2.floats(chunk * f2 * 9 * d);
         float[] h2 = state.subsamplingConv2.floats(chunk * f2 * d);
         int group = chunk * CHUNKS_PER_LINEAR;
-        float[] flat = state.subsamplingFlat.floats(Math.min(group, Math.max(t2, 1)) * d * f2);
-        for (int start = 0; start < t2; start += chunk) {
-            int n = Math.min(chunk, t2 - start);
-            int first = 2 * start;
-            int rows = 2 * n + 1;
-            // first convolution: one im2col row of 9 values per (time, frequency) position, channels last
-            for (int t = 0; t < rows; t++) {
-                for (int f = 0; f < f1; f++) {
-                    int row = (t * f1 + f) * 9;
-                    for (int kh = 0; kh < 3; kh++) {
-                        for (int kw = 0; kw < 3; kw++) {
-                            patches[row + kh * 3 + kw] = feats[(2 * (first + t) + kh) * bins + 2 * f + kw];
-                        }
-                    }
+        float[] flat = state.subsamplingFlat.floats(Math.min(group, Math.max(total, 1)) * d * f2);
+        int flushed = 0;   // output frames through the output linear
+        int waiting = 0;   // flattened frames in flat, waiting for it
+        for (int input = 0; input < feats.length; input++) {
+            float[] x = feats[input];
+            int t2 = outputFrames(frames[input]);
+            for (int start = 0; start < t2; start += chunk) {
+                int n = Math.min(chunk, t2 - start);
+                if (waiting + n > group) {
+                    backend.matmul(flat, 0, waiting, out, result, flushed * d, Epilogue.store(outBias, Activation.NONE));
+                    flushed += waiting;
+                    waiting = 0;
                 }
-            }
-            backend.matmul(patches, rows * f1, conv0, h1, Epilogue.store(conv0Bias, Activation.RELU));
-            // second convolution's patches: column (kh, kw, cin) = (kh·3 + kw)·d + cin, as conv2TapMajor expects;
-            // 9·d floats a position, the largest copy of the model (L: 260 MB a pass), spread over the threads
-            backend.forRows(n, (long) f2 * 9 * d, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    for (int f = 0; f < f2; f++) {
-                        int row = (t * f2 + f) * 9 * d;
-                        for (int kh = 0; kh < 3; kh++) {
-                            for (int kw = 0; kw < 3; kw++) {
-                                int src = ((2 * t + kh) * f1 + 2 * f + kw) * d;
-                                System.arraycopy(h1, src, cols, row + (kh * 3 + kw) * d, d);
+                convolutions(backend, x, 2 * start, n, patches, h1, cols, h2);
+                int at = waiting * d * f2;
+                backend.forRows(n, 4L * f2 * d, (from, to) -> {  // a strided scalar copy: weighed as 4 per float
+                    for (int t = from; t < to; t++) {
+                        for (int f = 0; f < f2; f++) {
+                            for (int c = 0; c < d; c++) {
+                                flat[at + t * d * f2 + c * f2 + f] = h2[(t * f2 + f) * d + c];
                             }
                         }
                     }
+                });
+                waiting += n;
+            }
+        }
+        if (waiting > 0) {
+            backend.matmul(flat, 0, waiting, out, result, flushed * d, Epilogue.store(outBias, Activation.NONE));
+        }
+        return result;
+    }
+
+    /**
+     * Both convolutions for {@code n} output frames whose first convolution rows start at feature row
+     * {@code 2 · first}: {@code h2} receives them, {@code (n, f2, d)}.
+     */
+    private void convolutions(Backend backend, float[] feats, int first, int n, float[] patches, float[] h1,
+                              float[] cols, float[] h2) {
+        int f1 = (bins - 1) / 2;
+        int f2 = (f1 - 1) / 2;
+        int rows = 2 * n + 1;
+        // first convolution: one im2col row of 9 values per (time, frequency) position, channels last
+        for (int t = 0; t < rows; t++) {
+            for (int f = 0; f < f1; f++) {
+                int row = (t * f1 + f) * 9;
+                for (int kh = 0; kh < 3; kh++) {
+                    for (int kw = 0; kw < 3; kw++) {
+                        patches[row + kh * 3 + kw] = feats[(2 * (first + t) + kh) * bins + 2 * f + kw];
+                    }
                 }
-            });
-            backend.matmul(cols, n * f2, conv2TapMajor(), h2, Epilogue.store(conv2Bias, Activation.RELU));
-            int groupStart = start - start % group;
-            int at = (start - groupStart) * d * f2;
-            backend.forRows(n, 4L * f2 * d, (from, to) -> {  // a strided scalar copy: weighed as 4 per float
-                for (int t = from; t < to; t++) {
-                    for (int f = 0; f < f2; f++) {
-                        for (int c = 0; c < d; c++) {
-                            flat[at + t * d * f2 + c * f2 + f] = h2[(t * f2 + f) * d + c];
+            }
+        }
+        backend.matmul(patches, rows * f1, conv0, h1, Epilogue.store(conv0Bias, Activation.RELU));
+        // second convolution's patches: column (kh, kw, cin) = (kh·3 + kw)·d + cin, as conv2TapMajor expects;
+        // 9·d floats a position, the largest copy of the model (L: 260 MB a pass), spread over the threads
+        backend.forRows(n, (long) f2 * 9 * d, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                for (int f = 0; f < f2; f++) {
+                    int row = (t * f2 + f) * 9 * d;
+                    for (int kh = 0; kh < 3; kh++) {
+                        for (int kw = 0; kw < 3; kw++) {
+                            int src = ((2 * t + kh) * f1 + 2 * f + kw) * d;
+                            System.arraycopy(h1, src, cols, row + (kh * 3 + kw) * d, d);
                         }
                     }
                 }
-            });
-            int end = start + n;
-            if (end == t2 || end - groupStart == group) {
-                backend.matmul(flat, 0, end - groupStart, out, result, groupStart * d,
-                        Epilogue.store(outBias, Activation.NONE));
             }
-        }
-        return result;
+        });
+        backend.matmul(cols, n * f2, conv2TapMajor(), h2, Epilogue.store(conv2Bias, Activation.RELU));
     }
 }

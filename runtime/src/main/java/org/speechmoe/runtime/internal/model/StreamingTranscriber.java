@@ -12,8 +12,11 @@ import org.speechmoe.runtime.internal.audio.Samples;
 import org.speechmoe.runtime.internal.audio.VoiceActivity;
 import org.speechmoe.runtime.internal.decoder.EndpointRules;
 import org.speechmoe.runtime.internal.decoder.FrameTiming;
+import org.speechmoe.runtime.internal.backend.Backend;
+import org.speechmoe.runtime.internal.encoder.ChunkBatch;
 import org.speechmoe.runtime.internal.encoder.Encoder;
 import org.speechmoe.runtime.internal.encoder.EncoderStream;
+import org.speechmoe.runtime.internal.state.RecognizerState;
 
 /**
  * Recognition of audio that arrives in blocks (a microphone, a call), cut into utterances by {@link EndpointRules},
@@ -42,8 +45,16 @@ public final class StreamingTranscriber {
      *                        one pass ({@link org.speechmoe.runtime.internal.audio.Segmenter#MAX_SECONDS})
      * @param chunkSize       output frames per chunk of the exact mode; 0 for the approximate mode
      * @param leftChunks      in exact mode, earlier chunks the attention keeps (negative: all)
+     * @param batched         exact mode only: the encoder's chunks wait for a pass shared with other streams
+     *                        ({@link #runBatched}) instead of running in {@link #accept}
      */
-    public record Settings(double partialInterval, EndpointRules rules, int chunkSize, int leftChunks) {
+    public record Settings(double partialInterval, EndpointRules rules, int chunkSize, int leftChunks,
+            boolean batched) {
+        public Settings {
+            if (batched && chunkSize <= 0) {
+                throw new IllegalArgumentException("only exact streams (a chunk size) run in shared passes");
+            }
+        }
     }
 
     /** Why an utterance ended. */
@@ -104,6 +115,8 @@ public final class StreamingTranscriber {
     private Pass latest;
     private int latestLength;
     private boolean finished;
+    /** A batched stream whose audio has ended, waiting for its last chunk. */
+    private boolean ending;
     /** The levels of everything heard, for telling sound from silence under the frames the model calls speech. */
     private VoiceActivity levels;
 
@@ -144,6 +157,7 @@ public final class StreamingTranscriber {
         nextPass = Math.min(interval, maxLength);
         latest = null;
         finished = false;
+        ending = false;
         levels = new VoiceActivity(rate);
         if (exact()) {
             chunked = transcriber.chunked(settings.chunkSize(), settings.leftChunks());
@@ -163,7 +177,7 @@ public final class StreamingTranscriber {
      * @throws IllegalStateException after {@link #finish()}
      */
     public List<Utterance> accept(float[] samples, int from, int n, int sampleRate) {
-        if (finished) {
+        if (finished || ending) {
             throw new IllegalStateException("the stream has finished; reset it to start again");
         }
         List<Utterance> done = new ArrayList<>();
@@ -187,14 +201,78 @@ public final class StreamingTranscriber {
         if (finished) {
             return done;
         }
-        if (pushed != null) {
-            pushed.end();
-            drain(done);
+        if (settings.batched()) {
+            throw new IllegalStateException("a batched stream ends with end() and its last pass in runBatched");
         }
+        endAudio(done);
         finished = true;
         if (exact()) {
             frames(chunked.finish(), done);
         }
+        lastUtterance(done);
+        return done;
+    }
+
+    /**
+     * A batched stream's end: takes what the resampler holds and marks the encoder's rest as its last chunk; the next
+     * {@link #runBatched} runs it and gives the last utterances. {@link #accept} is refused after it.
+     */
+    public void end() {
+        if (finished || ending) {
+            return;
+        }
+        List<Utterance> none = new ArrayList<>();
+        endAudio(none);
+        chunked.end();
+        ending = true;
+    }
+
+    /** Whether the stream has ended and given its last utterances. */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    /**
+     * Runs the chunks the batched streams have waiting in shared encoder passes ({@link ChunkBatch}), on
+     * {@code backend} and {@code state} (of the caller: the streams' own are not used), then decodes each stream's
+     * new frames as its {@link #accept} would have.
+     *
+     * @return per stream, in order, the utterances its frames completed (the last ones of a stream that has ended)
+     */
+    public static List<List<Utterance>> runBatched(Backend backend, RecognizerState state,
+                                                   List<StreamingTranscriber> streams) {
+        List<EncoderStream> encoders = new ArrayList<>(streams.size());
+        for (StreamingTranscriber s : streams) {
+            if (!s.settings.batched() || s.finished) {
+                throw new IllegalArgumentException("only batched streams that have not finished run in shared passes");
+            }
+            encoders.add(s.chunked.stream());
+        }
+        List<Encoder.Output> outputs = ChunkBatch.run(backend, state, encoders);
+        List<List<Utterance>> results = new ArrayList<>(streams.size());
+        for (int i = 0; i < streams.size(); i++) {
+            StreamingTranscriber s = streams.get(i);
+            List<Utterance> done = new ArrayList<>();
+            s.frames(outputs.get(i), done);
+            if (s.ending && s.chunked.stream().isFinished()) {
+                s.finished = true;
+                s.lastUtterance(done);
+            }
+            results.add(done);
+        }
+        return results;
+    }
+
+    /** The audio ends: what the resampler holds goes in. */
+    private void endAudio(List<Utterance> done) {
+        if (pushed != null) {
+            pushed.end();
+            drain(done);
+        }
+    }
+
+    /** The utterance that the stream's end cuts, when anything was said in it. */
+    private void lastUtterance(List<Utterance> done) {
         int covered = covered();
         if (covered > 0) {
             Pass pass = latest != null && latestLength == covered ? latest : recognize(0, covered);
@@ -203,7 +281,6 @@ public final class StreamingTranscriber {
             }
         }
         latest = null;
-        return done;
     }
 
     /** The utterance in progress as of its latest recognition, or null when no speech was heard in it yet. */
@@ -227,7 +304,11 @@ public final class StreamingTranscriber {
             for (int n; (n = resampled.read(block)) > 0; ) {
                 if (exact()) {
                     append(block, 0, n);
-                    frames(chunked.accept(block, n), done);
+                    if (settings.batched()) {
+                        chunked.queue(block, n);
+                    } else {
+                        frames(chunked.accept(block, n), done);
+                    }
                     continue;
                 }
                 for (int at = 0; at < n; ) {

@@ -180,6 +180,25 @@ public final class Transcriber {
         public Encoder.Output finish() {
             return encoder.finish(backend, state);
         }
+
+        /**
+         * Takes {@code samples[0, n)} as {@link #accept} does, without running the chunks they complete: they wait
+         * in {@link #stream()} for a pass shared with other streams.
+         */
+        public void queue(float[] samples, int n) {
+            Features rows = features.accept(samples, n);
+            encoder.push(rows.data(), rows.frames());
+        }
+
+        /** Ends the features: what remains waits in {@link #stream()} as a last, shorter chunk. */
+        public void end() {
+            encoder.end();
+        }
+
+        /** The encoder stream the features go to. */
+        public EncoderStream stream() {
+            return encoder;
+        }
     }
 
     /**

@@ -32,6 +32,10 @@ public final class RecognizerState {
     public final Scratch positions = new Scratch();
     /** (frames, d): the heads' outputs side by side, before {@code linear_out}. */
     public final Scratch context = new Scratch();
+    /** (chunk frames, d): one stream's queries, when a pass stacks the chunks of several streams. */
+    public final Scratch streamQueries = new Scratch();
+    /** (chunk frames, d): one stream's attention output, when a pass stacks the chunks of several streams. */
+    public final Scratch streamContext = new Scratch();
     /** (frames, hidden): a dense feed-forward module's hidden layer. */
     public final Scratch feedForwardHidden = new Scratch();
     /** (frames, 2·d): the convolution module's first pointwise convolution. */
@@ -40,8 +44,10 @@ public final class RecognizerState {
     public final Scratch convolutionGated = new Scratch();
     /** (kernel - 1 + frames, d): a causal module's gated rows after its left context. */
     public final Scratch convolutionPadded = new Scratch();
-    /** (frames, d), or (kernel - 1 + frames, d) when causal: its depthwise convolution, normalized and activated in place. */
+    /** (frames, d): its depthwise convolution, normalized and activated in place. */
     public final Scratch convolutionDepthwise = new Scratch();
+    /** (kernel - 1 + chunk frames, d): a causal module's depthwise convolution over one stream's padded rows. */
+    public final Scratch convolutionWindow = new Scratch();
     /** (frames, d_e + d): the router's input, each frame's embedding followed by the block's normalized input. */
     public final Scratch routerInput = new Scratch();
     /** (frames, d): the experts' outputs in gathered (by expert) order. */
@@ -59,8 +65,9 @@ public final class RecognizerState {
     /** (chunks per output linear · chunk, d·f2): output frames flattened channel-major for the output linear. */
     public final Scratch subsamplingFlat = new Scratch();
 
-    private final Scratch[] all = {normed, queries, keys, values, positions, context, feedForwardHidden,
-        convolutionPointwise, convolutionGated, convolutionPadded, convolutionDepthwise, routerInput, expertOutput, subsamplingPatches1,
+    private final Scratch[] all = {normed, queries, keys, values, positions, context, streamQueries, streamContext,
+        feedForwardHidden, convolutionPointwise, convolutionGated, convolutionPadded, convolutionDepthwise,
+        convolutionWindow, routerInput, expertOutput, subsamplingPatches1,
         subsamplingConv1, subsamplingPatches2, subsamplingConv2, subsamplingFlat};
     /** Tests: every array handed out is filled with NaN first, so that a read before a write shows. */
     private boolean poison;
